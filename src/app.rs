@@ -1,0 +1,131 @@
+//! The commands, as library functions: paths in, typed results or errors out.
+
+use std::path::{Path, PathBuf};
+
+use crate::chart::Chart;
+use crate::error::{Error, Problem};
+use crate::load::{SpecFile, load, parse};
+use crate::presets;
+use crate::render::render;
+use crate::validate::{is_dns_label, validate};
+use crate::write::{Written, write};
+
+/// The spec's file name inside a chart folder.
+pub const SPEC_FILE: &str = "chartgen.yaml";
+
+/// Loads, validates and renders a spec: the whole chart, in memory.
+pub fn compile(path: &Path) -> Result<(SpecFile, Chart), Error> {
+    let file = load(path)?;
+    validate(&file)?;
+    let chart = render(&file.spec)?;
+    Ok((file, chart))
+}
+
+/// Checks a spec without rendering or writing anything.
+pub fn check(path: &Path) -> Result<SpecFile, Error> {
+    let file = load(path)?;
+    validate(&file)?;
+    Ok(file)
+}
+
+/// Regenerates the chart of `spec` into `out`.
+pub fn generate(spec: &Path, out: &Path) -> Result<Written, Error> {
+    let (_, chart) = compile(spec)?;
+    write(out, &chart)
+}
+
+/// Creates folder `dir` holding a spec from `preset` and the chart it generates.
+pub fn new(dir: &Path, preset: &str) -> Result<Written, Error> {
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let spec_path = dir.join(SPEC_FILE);
+    if !is_dns_label(&name) {
+        let message = format!(
+            "{name:?} is not a valid chart name (lowercase letters, digits and '-', \
+             starting and ending with a letter or digit)"
+        );
+        return Err(Error::spec(
+            &spec_path,
+            "",
+            vec![Problem {
+                field: "name".into(),
+                message,
+                pos: None,
+            }],
+        ));
+    }
+    if is_non_empty_dir(dir) {
+        return Err(Error::NotEmpty {
+            path: dir.to_path_buf(),
+        });
+    }
+    let text = presets::spec_text(preset, &name).ok_or_else(|| {
+        let message = format!(
+            "no preset {preset:?}; presets: {}",
+            presets::names().join(", ")
+        );
+        Error::spec(
+            &spec_path,
+            "",
+            vec![Problem {
+                field: String::new(),
+                message,
+                pos: None,
+            }],
+        )
+    })?;
+    let file = parse(&spec_path, text)?;
+    validate(&file)?;
+    let mut chart = render(&file.spec)?;
+    chart.insert(SPEC_FILE, file.text);
+    write(dir, &chart)
+}
+
+fn is_non_empty_dir(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
+}
+
+/// Where the spec and the chart are, from the command line's folder and `-f`/`-o` options.
+pub fn locate(dir: Option<&Path>, file: Option<&Path>, out: Option<&Path>) -> (PathBuf, PathBuf) {
+    let dir = dir.map(Path::to_path_buf);
+    let spec = match (file, &dir) {
+        (Some(f), _) => f.to_path_buf(),
+        (None, Some(d)) => d.join(SPEC_FILE),
+        (None, None) => PathBuf::from(SPEC_FILE),
+    };
+    let out = match (out, dir) {
+        (Some(o), _) => o.to_path_buf(),
+        (None, Some(d)) => d,
+        (None, None) => spec
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+    };
+    (spec, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chart_goes_beside_the_spec_unless_told_otherwise() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(locate(None, None, None), (p("chartgen.yaml"), p(".")));
+        assert_eq!(
+            locate(Some(&p("app")), None, None),
+            (p("app/chartgen.yaml"), p("app"))
+        );
+        assert_eq!(
+            locate(None, Some(&p("s/x.yaml")), None),
+            (p("s/x.yaml"), p("s"))
+        );
+        assert_eq!(
+            locate(None, Some(&p("x.yaml")), Some(&p("out"))),
+            (p("x.yaml"), p("out"))
+        );
+    }
+}

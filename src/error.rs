@@ -1,0 +1,123 @@
+//! chartgen's errors, as data. All wording for humans lives in the Display impls here.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::locate::Pos;
+
+/// One problem in a spec: where, which field, what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Field path as the user writes it, e.g. `storage[0].size`; empty for the whole document.
+    pub field: String,
+    pub message: String,
+    pub pos: Option<Pos>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("{}", SpecReport(file, text, problems))]
+    Spec {
+        file: PathBuf,
+        text: String,
+        problems: Vec<Problem>,
+    },
+
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("`{}` already exists and is not empty (choose another name or remove it)", path.display())]
+    NotEmpty { path: PathBuf },
+
+    /// A template failed: always a chartgen bug, never the user's input.
+    #[error("internal error: template `{template}` failed to render (please report this bug)")]
+    Template {
+        template: String,
+        source: tera::Error,
+    },
+}
+
+impl Error {
+    pub fn spec(file: impl Into<PathBuf>, text: &str, problems: Vec<Problem>) -> Self {
+        Error::Spec {
+            file: file.into(),
+            text: text.to_string(),
+            problems,
+        }
+    }
+}
+
+/// Renders spec problems like rustc: `--> file:line:col`, the source line, a caret.
+struct SpecReport<'a>(&'a PathBuf, &'a String, &'a Vec<Problem>);
+
+impl fmt::Display for SpecReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let SpecReport(file, text, problems) = self;
+        for (i, problem) in problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            let file = file.display();
+            let field = if problem.field.is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", problem.field)
+            };
+            match problem.pos {
+                None => write!(f, "{file}: {field}{}", problem.message)?,
+                Some(pos) => {
+                    write!(
+                        f,
+                        "{file}:{}:{}: {field}{}",
+                        pos.line, pos.col, problem.message
+                    )?;
+                    write_snippet(f, text, pos)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_snippet(f: &mut fmt::Formatter<'_>, text: &str, pos: Pos) -> fmt::Result {
+    let Some(line) = text.lines().nth(pos.line.saturating_sub(1)) else {
+        return Ok(());
+    };
+    // A 10 MB one-line spec must not be echoed back whole.
+    let shown: String = line.chars().take(120).collect();
+    let number = pos.line.to_string();
+    let gutter = " ".repeat(number.len());
+    let caret = " ".repeat(pos.col.saturating_sub(1).min(120));
+    write!(f, "\n{gutter} |\n{number} | {shown}\n{gutter} | {caret}^")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_errors_show_position_line_and_caret() {
+        let err = Error::spec(
+            "app/chartgen.yaml",
+            "name: demo\nreplicas: -1\n",
+            vec![Problem {
+                field: "replicas".into(),
+                message: "must be 0 or more".into(),
+                pos: Some(Pos { line: 2, col: 11 }),
+            }],
+        );
+        assert_eq!(
+            err.to_string(),
+            "app/chartgen.yaml:2:11: replicas: must be 0 or more\n  |\n2 | replicas: -1\n  |           ^"
+        );
+    }
+}

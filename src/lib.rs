@@ -1,0 +1,20 @@
+//! chartgen: compiles a typed application spec into a Helm chart for a Kubernetes StatefulSet.
+//!
+//! The pipeline: `load` (text → `Spec`) → `validate` → `render` (→ in-memory `Chart`) →
+//! `write` (atomic placement). Each step is a module of its own.
+
+pub mod app;
+pub mod chart;
+pub mod cli;
+pub mod error;
+pub mod load;
+pub mod locate;
+pub mod metadata;
+pub mod presets;
+pub mod quantity;
+pub mod render;
+pub mod spec;
+pub mod validate;
+pub mod values;
+pub mod write;
+pub mod yaml;

@@ -1,0 +1,165 @@
+//! Reading a spec file: bytes → text → typed `Spec`, with positions for later checks.
+//!
+//! serde_yaml is deprecated upstream; this is the only place that parses a spec with it, so a
+//! maintained fork can replace it here without touching anything else.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Problem};
+use crate::locate::{Pos, Positions, positions};
+use crate::spec::Spec;
+
+/// Specs are hand-written and small; anything larger is refused before parsing.
+pub const MAX_SPEC_BYTES: u64 = 1024 * 1024;
+
+/// A parsed spec together with the text it came from.
+#[derive(Debug)]
+pub struct SpecFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub spec: Spec,
+    pub positions: Positions,
+}
+
+pub fn load(path: &Path) -> Result<SpecFile, Error> {
+    let read_error = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(read_error)?;
+    if meta.is_dir() {
+        return Err(read_error(std::io::Error::other("it is a directory")));
+    }
+    if meta.len() > MAX_SPEC_BYTES {
+        let why = format!("it is larger than {MAX_SPEC_BYTES} bytes");
+        return Err(read_error(std::io::Error::other(why)));
+    }
+    let bytes = std::fs::read(path).map_err(read_error)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| read_error(std::io::Error::other("it is not UTF-8 text")))?;
+    parse(path, text)
+}
+
+/// Parses spec text; `path` is only used to name the file in errors.
+pub fn parse(path: &Path, text: String) -> Result<SpecFile, Error> {
+    match serde_yaml::from_str::<Spec>(&text) {
+        Ok(spec) => Ok(SpecFile {
+            path: path.to_path_buf(),
+            positions: positions(&text),
+            text,
+            spec,
+        }),
+        Err(err) => {
+            let problem = serde_problem(&err);
+            Err(Error::spec(path, &text, vec![problem]))
+        }
+    }
+}
+
+fn serde_problem(err: &serde_yaml::Error) -> Problem {
+    let full = err.to_string();
+    // serde_yaml appends " at line L column C"; the position is reported separately.
+    let message = match full.rfind(" at line ") {
+        Some(cut) if err.location().is_some() => &full[..cut],
+        _ => full.as_str(),
+    };
+    let (field, message) = split_field(message);
+    Problem {
+        field: field.to_string(),
+        message: with_suggestion(message),
+        pos: err.location().map(|l| Pos {
+            line: l.line(),
+            col: l.column(),
+        }),
+    }
+}
+
+/// serde_yaml prefixes nested errors with the field path: `storage[0]: missing field ...`.
+fn split_field(message: &str) -> (&str, &str) {
+    match message.split_once(": ") {
+        Some((field, rest)) if !field.contains(' ') => (field, rest),
+        _ => ("", message),
+    }
+}
+
+/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a "did you mean" hint.
+fn with_suggestion(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((unknown, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match closest(unknown, &known) {
+        Some(guess) => format!("unknown field `{unknown}` (did you mean `{guess}`?)"),
+        None => format!(
+            "unknown field `{unknown}`; known fields: {}",
+            known.join(", ")
+        ),
+    }
+}
+
+fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), *c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(1))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<Problem> {
+        match parse(Path::new("chartgen.yaml"), text.to_string()) {
+            Err(Error::Spec { problems, .. }) => problems,
+            other => panic!("expected a spec error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_fields_suggest_the_nearest_known_one() {
+        let p = problems("name: demo\nimage:\n  repository: nginx\nreplcas: 3\n");
+        assert_eq!(
+            p[0].message,
+            "unknown field `replcas` (did you mean `replicas`?)"
+        );
+        assert_eq!(p[0].pos, Some(Pos { line: 4, col: 1 }));
+    }
+
+    #[test]
+    fn nested_errors_name_the_field_path() {
+        let p = problems("name: demo\nimage:\n  repository: nginx\nstorage:\n  - name: data\n");
+        assert_eq!(p[0].field, "storage[0]");
+        assert!(
+            p[0].message.starts_with("missing field `size`"),
+            "{}",
+            p[0].message
+        );
+    }
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

@@ -1,0 +1,28 @@
+//! Starting specs embedded in the binary, for `chartgen new`.
+
+use include_dir::{Dir, include_dir};
+
+static PRESETS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/presets");
+
+/// The preset `chartgen new` uses when none is named.
+pub const DEFAULT: &str = "web";
+
+/// Stands for the application's name in preset files.
+const NAME_PLACEHOLDER: &str = "__NAME__";
+
+/// The text of preset `preset` for an application called `name` (already a DNS label).
+pub fn spec_text(preset: &str, name: &str) -> Option<String> {
+    let file = PRESETS.get_file(format!("{preset}.yaml"))?;
+    let text = file.contents_utf8()?;
+    Some(text.replace(NAME_PLACEHOLDER, name))
+}
+
+/// Every preset name, sorted.
+pub fn names() -> Vec<String> {
+    let mut names: Vec<String> = PRESETS
+        .files()
+        .filter_map(|f| f.path().file_stem()?.to_str().map(str::to_string))
+        .collect();
+    names.sort();
+    names
+}

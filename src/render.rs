@@ -1,0 +1,206 @@
+//! Compiles a validated spec into an in-memory chart through the embedded Tera templates.
+//!
+//! The Tera sources in `templates/` are Helm text. Tera uses `[[ ]]`, `[% %]` and `[# #]`, so
+//! Helm's `{{ }}` is written verbatim and reads as Helm. Templates see only `Model`: names that
+//! validation has restricted to DNS labels and variable names. Free text from the spec reaches
+//! the chart as data in values.yaml and Chart.yaml, so it can never become template code.
+
+use std::sync::OnceLock;
+
+use include_dir::{Dir, include_dir};
+use serde::Serialize;
+use tera::{Context, Delimiters, Tera};
+
+use crate::chart::Chart;
+use crate::error::Error;
+use crate::metadata::chart_yaml;
+use crate::spec::{Hook, Spec};
+use crate::values::{event_list, service_target, test_http_path, values_yaml, wire};
+
+static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+static ENGINE: OnceLock<Tera> = OnceLock::new();
+
+/// The template rendered once per hook, to `templates/hook-<name>.yaml`.
+const HOOK_TEMPLATE: &str = "templates/hook.yaml";
+
+/// What the templates may read about the spec.
+#[derive(Debug, Serialize)]
+struct Model<'a> {
+    name: &'a str,
+    ports: Vec<ModelPort>,
+    /// The container port the client Service routes to.
+    target: ModelPort,
+    claims: Vec<&'a str>,
+    secrets: Vec<ModelSecret<'a>>,
+    config_files: bool,
+    config_env: bool,
+    ingress: bool,
+    /// `helm test` speaks HTTP when the target port has an HTTP probe, else opens a TCP connection.
+    test_http: bool,
+    hook: Option<ModelHook<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct ModelPort {
+    name: String,
+    protocol: serde_json::Value,
+}
+
+#[derive(Debug, Serialize)]
+struct ModelSecret<'a> {
+    name: &'a str,
+    generate: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct ModelHook<'a> {
+    name: &'a str,
+    events: String,
+    delete_policy: String,
+    weight: i64,
+    own_image: bool,
+    /// How much of the release's full name fits before `-<hook>` in a 63-character Job name.
+    name_budget: usize,
+}
+
+/// Renders every file of the chart. The spec must have passed validation.
+pub fn render(spec: &Spec) -> Result<Chart, Error> {
+    let tera = engine()?;
+    let model = model(spec);
+    let mut chart = Chart::default();
+    chart.insert("Chart.yaml", chart_yaml(spec));
+    chart.insert("values.yaml", values_yaml(spec));
+    for template in all_files(&TEMPLATES) {
+        let name = template_name(template);
+        if name == HOOK_TEMPLATE || !wanted(&name, &model) {
+            continue;
+        }
+        chart.insert(name.clone(), render_one(tera, &name, &model)?);
+    }
+    for hook in &spec.hooks {
+        let model = Model {
+            hook: Some(model_hook(hook)),
+            ..self::model(spec)
+        };
+        let path = format!("templates/hook-{}.yaml", hook.name);
+        chart.insert(path, render_one(tera, HOOK_TEMPLATE, &model)?);
+    }
+    Ok(chart)
+}
+
+/// Files that exist only when the spec asks for what they hold.
+fn wanted(name: &str, model: &Model) -> bool {
+    match name {
+        "templates/secret.yaml" => !model.secrets.is_empty(),
+        "templates/configmap.yaml" => model.config_files || model.config_env,
+        "templates/ingress.yaml" => model.ingress,
+        _ => true,
+    }
+}
+
+fn render_one(tera: &Tera, name: &str, model: &Model) -> Result<String, Error> {
+    let failed = |source| Error::Template {
+        template: name.to_string(),
+        source,
+    };
+    let context = Context::from_serialize(model).map_err(failed)?;
+    tera.render(name, &context).map_err(failed)
+}
+
+/// Every file below `dir`, at any depth.
+fn all_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
+    let mut files: Vec<_> = dir.files().collect();
+    for sub in dir.dirs() {
+        files.extend(all_files(sub));
+    }
+    files
+}
+
+fn template_name(file: &include_dir::File) -> String {
+    file.path().to_string_lossy().replace('\\', "/")
+}
+
+/// The engine, built once per process from the embedded templates.
+fn engine() -> Result<&'static Tera, Error> {
+    if let Some(tera) = ENGINE.get() {
+        return Ok(tera);
+    }
+    let tera = build_engine()?;
+    Ok(ENGINE.get_or_init(|| tera))
+}
+
+fn build_engine() -> Result<Tera, Error> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(Vec::<&str>::new());
+    tera.set_delimiters(Delimiters {
+        block_start: "[%".into(),
+        block_end: "%]".into(),
+        variable_start: "[[".into(),
+        variable_end: "]]".into(),
+        comment_start: "[#".into(),
+        comment_end: "#]".into(),
+    })
+    .map_err(|source| Error::Template {
+        template: "(delimiters)".into(),
+        source,
+    })?;
+    for file in all_files(&TEMPLATES) {
+        let name = template_name(file);
+        let text = file.contents_utf8().unwrap_or_default();
+        tera.add_raw_template(&name, text)
+            .map_err(|source| Error::Template {
+                template: name,
+                source,
+            })?;
+    }
+    Ok(tera)
+}
+
+fn model(spec: &Spec) -> Model<'_> {
+    let target = service_target(spec);
+    Model {
+        name: &spec.name,
+        ports: spec
+            .all_ports()
+            .into_iter()
+            .map(|p| ModelPort {
+                name: p.name,
+                protocol: wire(p.protocol),
+            })
+            .collect(),
+        test_http: test_http_path(spec).is_some(),
+        target: ModelPort {
+            name: target.name,
+            protocol: wire(target.protocol),
+        },
+        claims: spec.storage.iter().map(|c| c.name.as_str()).collect(),
+        secrets: spec
+            .secrets
+            .iter()
+            .map(|s| ModelSecret {
+                name: &s.name,
+                generate: s.generate,
+            })
+            .collect(),
+        config_files: spec.config.as_ref().is_some_and(|c| !c.files.is_empty()),
+        config_env: spec.config.as_ref().is_some_and(|c| !c.env.is_empty()),
+        ingress: spec.ingress.is_some(),
+        hook: None,
+    }
+}
+
+fn model_hook(hook: &Hook) -> ModelHook<'_> {
+    let policies: Vec<String> = hook
+        .delete_policy
+        .iter()
+        .filter_map(|p| wire(p).as_str().map(str::to_string))
+        .collect();
+    ModelHook {
+        name: &hook.name,
+        events: event_list(&hook.events),
+        delete_policy: policies.join(","),
+        weight: hook.weight,
+        own_image: hook.image.is_some(),
+        name_budget: 62usize.saturating_sub(hook.name.len()),
+    }
+}

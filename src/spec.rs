@@ -1,0 +1,511 @@
+//! The application spec (`chartgen.yaml`): what the user writes, as typed data.
+//!
+//! Integers that have a legal range are `i64` on purpose: a negative replica count must reach
+//! `validate` and get a message about replicas, not a serde message about `u32`.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Free-form Kubernetes objects (affinity, tolerations, ...) passed through to values.yaml.
+pub type Object = serde_json::Value;
+/// Ordered string map: users expect their keys to come out in the order they wrote them.
+pub type StringMap = IndexMap<String, String>;
+
+/// A StatefulSet application, compiled by chartgen into a Helm chart.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Spec {
+    /// Chart and application name: a DNS-1123 label of at most 53 characters.
+    pub name: String,
+    /// One-line description for Chart.yaml.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Chart version (SemVer 2).
+    #[serde(default = "default_chart_version")]
+    pub version: String,
+    /// Version of the application; defaults to the image tag.
+    #[serde(default)]
+    pub app_version: Option<String>,
+    /// The container image.
+    pub image: Image,
+    /// Shorthand for a single TCP port named `http`.
+    #[serde(default)]
+    pub port: Option<i64>,
+    /// Container ports, each named.
+    #[serde(default)]
+    pub ports: Vec<Port>,
+    /// Number of pods.
+    #[serde(default = "default_replicas")]
+    pub replicas: i64,
+    /// Volume claim templates: one PersistentVolumeClaim per pod each.
+    #[serde(default)]
+    pub storage: Vec<Claim>,
+    /// What happens to the claims when the StatefulSet is deleted or scaled down.
+    #[serde(default)]
+    pub retention: Option<Retention>,
+    /// Liveness, readiness and startup probes.
+    #[serde(default)]
+    pub probes: Probes,
+    /// Pod management policy.
+    #[serde(default)]
+    pub policy: Policy,
+    /// Update strategy.
+    #[serde(default)]
+    pub strategy: Strategy,
+    /// The client Service.
+    #[serde(default)]
+    pub service: Service,
+    /// Plain environment variables.
+    #[serde(default)]
+    pub env: StringMap,
+    /// Secret environment variables, held in a Secret; never written into the chart.
+    #[serde(default)]
+    pub secrets: Vec<SecretVar>,
+    /// Configuration files and variables, held in ConfigMaps.
+    #[serde(default)]
+    pub config: Option<Config>,
+    /// Helm hooks, each a Job.
+    #[serde(default)]
+    pub hooks: Vec<Hook>,
+    /// Container resource requests and limits.
+    #[serde(default)]
+    pub resources: Option<Resources>,
+    /// The pods' ServiceAccount.
+    #[serde(default)]
+    pub service_account: ServiceAccount,
+    /// Extra annotations on the pods (e.g. Vault agent injection).
+    #[serde(default)]
+    pub pod_annotations: StringMap,
+    /// Extra labels on the pods.
+    #[serde(default)]
+    pub pod_labels: StringMap,
+    /// Pod-level securityContext; replaces chartgen's restricted default.
+    #[serde(default)]
+    pub pod_security_context: Option<Object>,
+    /// Container-level securityContext; replaces chartgen's restricted default.
+    #[serde(default)]
+    pub security_context: Option<Object>,
+    /// Node selector.
+    #[serde(default)]
+    pub node_selector: StringMap,
+    /// Tolerations.
+    #[serde(default)]
+    pub tolerations: Vec<Object>,
+    /// Affinity.
+    #[serde(default)]
+    pub affinity: Option<Object>,
+    /// An Ingress in front of the client Service.
+    #[serde(default)]
+    pub ingress: Option<Ingress>,
+    /// Chart dependencies, written to Chart.yaml.
+    #[serde(default)]
+    pub dependencies: Vec<Dependency>,
+}
+
+fn default_chart_version() -> String {
+    "0.1.0".into()
+}
+
+fn default_replicas() -> i64 {
+    1
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Image {
+    /// Image repository, e.g. `ghcr.io/acme/app`.
+    pub repository: String,
+    /// Image tag; defaults to the chart's appVersion.
+    #[serde(default)]
+    pub tag: Option<String>,
+    /// Image digest (`sha256:...`); wins over the tag.
+    #[serde(default)]
+    pub digest: Option<String>,
+    #[serde(default)]
+    pub pull_policy: PullPolicy,
+    /// Names of image pull Secrets.
+    #[serde(default)]
+    pub pull_secrets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum PullPolicy {
+    #[default]
+    IfNotPresent,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Port {
+    /// Port name (IANA service name: at most 15 characters, lowercase).
+    pub name: String,
+    /// Container port number.
+    pub port: i64,
+    #[serde(default)]
+    pub protocol: Protocol,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+pub enum Protocol {
+    #[default]
+    #[serde(rename = "TCP")]
+    Tcp,
+    #[serde(rename = "UDP")]
+    Udp,
+    #[serde(rename = "SCTP")]
+    Sctp,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Claim {
+    /// Claim name; the PVC of pod N is `<name>-<statefulset>-N`.
+    pub name: String,
+    /// Requested size, a Kubernetes quantity (e.g. `10Gi`).
+    pub size: String,
+    /// Where the volume is mounted in the container.
+    pub mount_path: String,
+    /// StorageClass; the cluster default when absent.
+    #[serde(default)]
+    pub storage_class: Option<String>,
+    #[serde(default = "default_access_modes")]
+    pub access_modes: Vec<AccessMode>,
+}
+
+fn default_access_modes() -> Vec<AccessMode> {
+    vec![AccessMode::ReadWriteOnce]
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum AccessMode {
+    ReadWriteOnce,
+    ReadOnlyMany,
+    ReadWriteMany,
+    ReadWriteOncePod,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Retention {
+    #[serde(default)]
+    pub when_deleted: RetentionPolicy,
+    #[serde(default)]
+    pub when_scaled: RetentionPolicy,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum RetentionPolicy {
+    #[default]
+    Retain,
+    Delete,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Probes {
+    #[serde(default)]
+    pub liveness: Option<Probe>,
+    #[serde(default)]
+    pub readiness: Option<Probe>,
+    #[serde(default)]
+    pub startup: Option<Probe>,
+}
+
+/// A probe: exactly one of `http`, `tcp`, `exec`, `grpc`, plus timings.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Probe {
+    /// HTTP GET on this path.
+    #[serde(default)]
+    pub http: Option<String>,
+    /// TCP connect (`tcp: true`).
+    #[serde(default)]
+    pub tcp: Option<bool>,
+    /// Run this command in the container.
+    #[serde(default)]
+    pub exec: Option<Vec<String>>,
+    /// gRPC health check, optionally of a named service.
+    #[serde(default)]
+    pub grpc: Option<GrpcProbe>,
+    /// Port by name or number; defaults to the first port.
+    #[serde(default)]
+    pub port: Option<PortRef>,
+    #[serde(default)]
+    pub initial_delay_seconds: Option<i64>,
+    #[serde(default)]
+    pub period_seconds: Option<i64>,
+    #[serde(default)]
+    pub timeout_seconds: Option<i64>,
+    #[serde(default)]
+    pub success_threshold: Option<i64>,
+    #[serde(default)]
+    pub failure_threshold: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GrpcProbe {
+    #[serde(default)]
+    pub service: Option<String>,
+}
+
+/// A port given by name or by number.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PortRef {
+    Number(i64),
+    Name(String),
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum Policy {
+    /// Pods start one at a time, in order, each waiting for the previous to be Ready.
+    #[default]
+    OrderedReady,
+    /// Pods start and stop all at once.
+    Parallel,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Strategy {
+    #[serde(default, rename = "type")]
+    pub kind: StrategyKind,
+    /// Only pods with an ordinal >= partition are updated (canary rollouts).
+    #[serde(default)]
+    pub partition: Option<i64>,
+    /// Pods that may be unavailable during an update (number or percentage).
+    #[serde(default)]
+    pub max_unavailable: Option<IntOrPercent>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum StrategyKind {
+    #[default]
+    RollingUpdate,
+    OnDelete,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum IntOrPercent {
+    Int(i64),
+    Percent(String),
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Service {
+    #[serde(default, rename = "type")]
+    pub kind: ServiceType,
+    /// Service port; defaults to the target container port's number.
+    #[serde(default)]
+    pub port: Option<i64>,
+    /// Container port the Service routes to, by name; defaults to the first port.
+    #[serde(default)]
+    pub target_port: Option<String>,
+    /// Fixed node port (NodePort and LoadBalancer only).
+    #[serde(default)]
+    pub node_port: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum ServiceType {
+    #[default]
+    ClusterIP,
+    NodePort,
+    LoadBalancer,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SecretVar {
+    /// Environment variable name, also the key in the Secret.
+    pub name: String,
+    /// Generate a random value on first install and keep it on upgrades; otherwise the value
+    /// must be given at install time (`--set secrets.NAME=...`) or come from `existingSecret`.
+    #[serde(default)]
+    pub generate: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Config {
+    /// Files by name, mounted one by one into `mountPath`.
+    #[serde(default)]
+    pub files: StringMap,
+    /// Directory the files are mounted into (each by subPath, so the directory's other
+    /// contents stay visible). Defaults to `/etc/<name>`.
+    #[serde(default)]
+    pub mount_path: Option<String>,
+    /// Variables exposed to the container through envFrom.
+    #[serde(default)]
+    pub env: StringMap,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Hook {
+    /// Hook name (DNS-1123 label); the Job is `<fullname>-<name>`.
+    pub name: String,
+    /// Helm events that run the hook.
+    pub events: Vec<HookEvent>,
+    /// Image; defaults to the application's image.
+    #[serde(default)]
+    pub image: Option<Image>,
+    #[serde(default)]
+    pub command: Vec<String>,
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Hook order among hooks of the same event (lower runs first).
+    #[serde(default)]
+    pub weight: i64,
+    #[serde(default = "default_delete_policy")]
+    pub delete_policy: Vec<DeletePolicy>,
+}
+
+fn default_delete_policy() -> Vec<DeletePolicy> {
+    vec![
+        DeletePolicy::BeforeHookCreation,
+        DeletePolicy::HookSucceeded,
+    ]
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum HookEvent {
+    PreInstall,
+    PostInstall,
+    PreUpgrade,
+    PostUpgrade,
+    PreDelete,
+    PostDelete,
+    PreRollback,
+    PostRollback,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeletePolicy {
+    BeforeHookCreation,
+    HookSucceeded,
+    HookFailed,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Resources {
+    #[serde(default)]
+    pub requests: StringMap,
+    #[serde(default)]
+    pub limits: StringMap,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ServiceAccount {
+    /// Create a ServiceAccount for the pods.
+    #[serde(default = "yes")]
+    pub create: bool,
+    /// Its name; generated from the release when empty.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Mount the API token into the pods.
+    #[serde(default)]
+    pub automount: bool,
+    #[serde(default)]
+    pub annotations: StringMap,
+}
+
+impl Default for ServiceAccount {
+    fn default() -> Self {
+        Self {
+            create: true,
+            name: None,
+            automount: false,
+            annotations: StringMap::new(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Ingress {
+    #[serde(default)]
+    pub class_name: Option<String>,
+    #[serde(default)]
+    pub annotations: StringMap,
+    pub hosts: Vec<IngressHost>,
+    #[serde(default)]
+    pub tls: Vec<IngressTls>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct IngressHost {
+    pub host: String,
+    #[serde(default = "default_ingress_paths")]
+    pub paths: Vec<IngressPath>,
+}
+
+fn default_ingress_paths() -> Vec<IngressPath> {
+    vec![IngressPath {
+        path: "/".into(),
+        path_type: PathType::Prefix,
+    }]
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct IngressPath {
+    pub path: String,
+    #[serde(default)]
+    pub path_type: PathType,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum PathType {
+    #[default]
+    Prefix,
+    Exact,
+    ImplementationSpecific,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct IngressTls {
+    pub secret_name: String,
+    pub hosts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Dependency {
+    pub name: String,
+    pub version: String,
+    /// Chart repository URL, `oci://...`, or `file://../path`.
+    pub repository: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+}
+
+impl Spec {
+    /// The container ports, with the `port:` shorthand expanded.
+    pub fn all_ports(&self) -> Vec<Port> {
+        let shorthand = self.port.map(|port| Port {
+            name: "http".into(),
+            port,
+            protocol: Protocol::Tcp,
+        });
+        shorthand.into_iter().chain(self.ports.clone()).collect()
+    }
+}

@@ -1,0 +1,666 @@
+//! Semantic checks of a parsed spec. Every problem is reported, not just the first.
+
+use std::collections::HashMap;
+
+use crate::error::{Error, Problem};
+use crate::load::SpecFile;
+use crate::locate::{index, join};
+use crate::quantity::{self, Quantity};
+use crate::spec::*;
+
+/// Helm release names are at most 53 characters; a chart name longer than that cannot be
+/// part of a 63-character resource name with room for the release.
+pub const MAX_NAME: usize = 53;
+/// Hook Jobs are named `<release fullname>-<hook>` within 63 characters.
+const MAX_HOOK_NAME: usize = 30;
+/// Volume names the StatefulSet template uses itself.
+const RESERVED_VOLUMES: [&str; 2] = ["tmp", "config"];
+
+pub fn validate(file: &SpecFile) -> Result<(), Error> {
+    let mut check = Checker::default();
+    check.spec(&file.spec);
+    if check.problems.is_empty() {
+        return Ok(());
+    }
+    let problems = check
+        .problems
+        .into_iter()
+        .map(|(field, message)| Problem {
+            pos: file.positions.value(&field),
+            field,
+            message,
+        })
+        .collect();
+    Err(Error::spec(&file.path, &file.text, problems))
+}
+
+#[derive(Default)]
+struct Checker {
+    problems: Vec<(String, String)>,
+}
+
+impl Checker {
+    fn fail(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.problems.push((field.into(), message.into()));
+    }
+
+    fn require(&mut self, ok: bool, field: &str, message: impl FnOnce() -> String) {
+        if !ok {
+            self.fail(field, message());
+        }
+    }
+
+    fn spec(&mut self, spec: &Spec) {
+        self.name(&spec.name);
+        self.require(is_semver(&spec.version), "version", || {
+            format!(
+                "{:?} is not a SemVer 2 version (e.g. \"0.1.0\")",
+                spec.version
+            )
+        });
+        self.image("image", &spec.image);
+        self.require(
+            spec.image.tag.is_some() || spec.app_version.is_some(),
+            "image.tag",
+            || "set `image.tag` or `appVersion` (the tag defaults to appVersion)".into(),
+        );
+        let ports = spec.all_ports();
+        self.ports(spec, &ports);
+        self.require(spec.replicas >= 0, "replicas", || {
+            "must be 0 or more".into()
+        });
+        self.storage(&spec.storage);
+        self.probes(&spec.probes, &ports);
+        self.strategy(&spec.strategy, spec.replicas);
+        self.service(&spec.service, &ports);
+        self.environment(spec);
+        self.mount_paths(spec);
+        self.hooks(&spec.hooks);
+        if let Some(resources) = &spec.resources {
+            self.resources("resources", resources);
+        }
+        if let Some(name) = &spec.service_account.name {
+            self.dns_subdomain("serviceAccount.name", name);
+        }
+        if let Some(ingress) = &spec.ingress {
+            self.ingress(ingress);
+        }
+        for (i, dep) in spec.dependencies.iter().enumerate() {
+            let at = index("dependencies", i);
+            self.require(!dep.name.is_empty(), &join(&at, "name"), || {
+                "must not be empty".into()
+            });
+            self.require(!dep.version.is_empty(), &join(&at, "version"), || {
+                "must not be empty".into()
+            });
+        }
+    }
+
+    fn name(&mut self, name: &str) {
+        self.dns_label("name", name);
+        self.require(name.len() <= MAX_NAME, "name", || {
+            format!(
+                "is {} characters long; at most {MAX_NAME} fit in Kubernetes names",
+                name.len()
+            )
+        });
+    }
+
+    fn dns_label(&mut self, field: &str, value: &str) {
+        self.require(is_dns_label(value), field, || {
+            format!(
+                "{value:?} is not a DNS-1123 label (lowercase letters, digits and '-', \
+                 starting and ending with a letter or digit, at most 63 characters)"
+            )
+        });
+    }
+
+    fn dns_subdomain(&mut self, field: &str, value: &str) {
+        let ok = value.len() <= 253 && value.split('.').all(is_dns_label);
+        self.require(ok, field, || {
+            format!("{value:?} is not a DNS-1123 subdomain")
+        });
+    }
+
+    fn image(&mut self, at: &str, image: &Image) {
+        let repo = &image.repository;
+        self.require(is_image_repository(repo), &join(at, "repository"), || {
+            format!("{repo:?} is not an image repository (e.g. \"ghcr.io/acme/app\")")
+        });
+        if let Some(tag) = &image.tag {
+            self.require(is_image_tag(tag), &join(at, "tag"), || {
+                format!("{tag:?} is not an image tag (letters, digits, '_', '.', '-'; at most 128)")
+            });
+        }
+        if let Some(digest) = &image.digest {
+            self.require(is_digest(digest), &join(at, "digest"), || {
+                format!("{digest:?} is not an image digest (e.g. \"sha256:<64 hex digits>\")")
+            });
+        }
+        for (i, secret) in image.pull_secrets.iter().enumerate() {
+            self.dns_subdomain(&index(&join(at, "pullSecrets"), i), secret);
+        }
+    }
+
+    fn ports(&mut self, spec: &Spec, ports: &[Port]) {
+        if ports.is_empty() {
+            self.fail("ports", "declare at least one port (or `port: 8080`)");
+        }
+        if let Some(port) = spec.port {
+            self.port_number("port", port);
+        }
+        let mut names = HashMap::new();
+        let mut numbers = HashMap::new();
+        let offset = usize::from(spec.port.is_some());
+        for (i, port) in ports.iter().enumerate().skip(offset) {
+            let at = index("ports", i - offset);
+            self.require(is_port_name(&port.name), &join(&at, "name"), || {
+                format!(
+                    "{:?} is not a port name (at most 15 lowercase letters, digits and '-', \
+                     with at least one letter)",
+                    port.name
+                )
+            });
+            self.port_number(&join(&at, "port"), port.port);
+            if names.insert(port.name.clone(), ()).is_some() {
+                self.fail(
+                    join(&at, "name"),
+                    format!("port name {:?} is declared twice", port.name),
+                );
+            }
+            if numbers.insert((port.port, port.protocol), ()).is_some() {
+                self.fail(
+                    join(&at, "port"),
+                    format!("port {} is declared twice", port.port),
+                );
+            }
+        }
+        if spec.port.is_some() && spec.ports.iter().any(|p| p.name == "http") {
+            self.fail(
+                "port",
+                "`port` declares a port named \"http\", and so does `ports`",
+            );
+        }
+    }
+
+    fn port_number(&mut self, field: &str, port: i64) {
+        self.require((1..=65535).contains(&port), field, || {
+            format!("{port} is not a port number (1 to 65535)")
+        });
+    }
+
+    fn storage(&mut self, claims: &[Claim]) {
+        let mut names = HashMap::new();
+        for (i, claim) in claims.iter().enumerate() {
+            let at = index("storage", i);
+            self.dns_label(&join(&at, "name"), &claim.name);
+            self.require(
+                !RESERVED_VOLUMES.contains(&claim.name.as_str()),
+                &join(&at, "name"),
+                || format!("{:?} is reserved for chartgen's own volumes", claim.name),
+            );
+            if names.insert(claim.name.as_str(), ()).is_some() {
+                self.fail(
+                    join(&at, "name"),
+                    format!("claim {:?} is declared twice", claim.name),
+                );
+            }
+            self.quantity(&join(&at, "size"), &claim.size);
+            if let Some(class) = &claim.storage_class {
+                self.dns_subdomain(&join(&at, "storageClass"), class);
+            }
+            self.require(
+                !claim.access_modes.is_empty(),
+                &join(&at, "accessModes"),
+                || "name at least one access mode".into(),
+            );
+        }
+    }
+
+    fn quantity(&mut self, field: &str, value: &str) -> Option<Quantity> {
+        match quantity::parse(value) {
+            Ok(q) => Some(q),
+            Err(hint) => {
+                self.fail(
+                    field,
+                    format!("{value:?} is not a Kubernetes quantity{hint}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn probes(&mut self, probes: &Probes, ports: &[Port]) {
+        let all = [
+            ("probes.liveness", &probes.liveness),
+            ("probes.readiness", &probes.readiness),
+            ("probes.startup", &probes.startup),
+        ];
+        for (at, probe) in all {
+            if let Some(probe) = probe {
+                self.probe(at, probe, ports);
+            }
+        }
+    }
+
+    fn probe(&mut self, at: &str, probe: &Probe, ports: &[Port]) {
+        let kinds = [
+            probe.http.is_some(),
+            probe.tcp == Some(true),
+            probe.exec.is_some(),
+            probe.grpc.is_some(),
+        ];
+        let count = kinds.iter().filter(|k| **k).count();
+        self.require(count == 1, at, || {
+            "set exactly one of `http` (a path), `tcp: true`, `exec` (a command), `grpc`".into()
+        });
+        if let Some(path) = &probe.http {
+            self.require(path.starts_with('/'), &join(at, "http"), || {
+                format!("{path:?} is not an absolute URL path (start it with '/')")
+            });
+        }
+        if let Some(command) = &probe.exec {
+            self.require(!command.is_empty(), &join(at, "exec"), || {
+                "command is empty".into()
+            });
+        }
+        if probe.exec.is_none() {
+            self.probe_port(at, probe, ports);
+        }
+        let timings = [
+            ("initialDelaySeconds", probe.initial_delay_seconds, 0),
+            ("periodSeconds", probe.period_seconds, 1),
+            ("timeoutSeconds", probe.timeout_seconds, 1),
+            ("successThreshold", probe.success_threshold, 1),
+            ("failureThreshold", probe.failure_threshold, 1),
+        ];
+        for (key, value, min) in timings {
+            if let Some(value) = value {
+                self.require(value >= min, &join(at, key), || {
+                    format!("must be {min} or more")
+                });
+            }
+        }
+        if let Some(threshold) = probe.success_threshold
+            && threshold != 1
+            && !at.ends_with("readiness")
+        {
+            self.fail(
+                join(at, "successThreshold"),
+                "must be 1 for liveness and startup probes",
+            );
+        }
+    }
+
+    fn probe_port(&mut self, at: &str, probe: &Probe, ports: &[Port]) {
+        let field = join(at, "port");
+        match &probe.port {
+            Some(PortRef::Name(name)) if !ports.iter().any(|p| &p.name == name) => {
+                self.fail(field, format!("no port named {name:?} is declared"));
+            }
+            Some(PortRef::Number(n)) => self.port_number(&field, *n),
+            _ => {}
+        }
+    }
+
+    fn strategy(&mut self, strategy: &Strategy, replicas: i64) {
+        let rolling = strategy.kind == StrategyKind::RollingUpdate;
+        if let Some(partition) = strategy.partition {
+            self.require(rolling, "strategy.partition", || {
+                "only applies to `type: RollingUpdate`".into()
+            });
+            self.require(
+                (0..=replicas.max(0)).contains(&partition),
+                "strategy.partition",
+                || format!("must be between 0 and replicas ({replicas})"),
+            );
+        }
+        if let Some(max) = &strategy.max_unavailable {
+            self.require(rolling, "strategy.maxUnavailable", || {
+                "only applies to `type: RollingUpdate`".into()
+            });
+            let ok = match max {
+                IntOrPercent::Int(n) => *n >= 1,
+                IntOrPercent::Percent(p) => is_percent(p),
+            };
+            self.require(ok, "strategy.maxUnavailable", || {
+                "must be 1 or more, or a percentage such as \"25%\"".into()
+            });
+        }
+    }
+
+    fn service(&mut self, service: &Service, ports: &[Port]) {
+        if let Some(port) = service.port {
+            self.port_number("service.port", port);
+        }
+        if let Some(target) = &service.target_port {
+            self.require(
+                ports.iter().any(|p| &p.name == target),
+                "service.targetPort",
+                || format!("no port named {target:?} is declared"),
+            );
+        }
+        if let Some(node_port) = service.node_port {
+            self.require(
+                service.kind != ServiceType::ClusterIP,
+                "service.nodePort",
+                || "only applies to `type: NodePort` or `type: LoadBalancer`".into(),
+            );
+            self.require(
+                (30000..=32767).contains(&node_port),
+                "service.nodePort",
+                || format!("{node_port} is outside the node port range 30000-32767"),
+            );
+        }
+    }
+
+    fn environment(&mut self, spec: &Spec) {
+        let config_env = spec.config.iter().flat_map(|c| c.env.keys());
+        let names = spec
+            .env
+            .keys()
+            .map(|k| (join("env", k), k))
+            .chain(
+                spec.secrets
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (join(&index("secrets", i), "name"), &s.name)),
+            )
+            .chain(config_env.map(|k| (join("config.env", k), k)));
+        let mut seen: HashMap<&str, String> = HashMap::new();
+        for (field, name) in names {
+            self.require(is_env_name(name), &field, || {
+                format!("{name:?} is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)")
+            });
+            if let Some(first) = seen.insert(name, field.clone()) {
+                self.fail(
+                    field,
+                    format!("variable {name:?} is already set by `{first}`"),
+                );
+            }
+        }
+        if let Some(config) = &spec.config {
+            for file in config.files.keys() {
+                self.require(is_config_key(file), &join("config.files", file), || {
+                    format!("{file:?} is not a file name (letters, digits, '-', '_', '.')")
+                });
+            }
+        }
+    }
+
+    fn mount_paths(&mut self, spec: &Spec) {
+        let claims = spec.storage.iter().enumerate().map(|(i, c)| {
+            (
+                join(&index("storage", i), "mountPath"),
+                c.mount_path.clone(),
+            )
+        });
+        let config = spec.config.iter().flat_map(|c| {
+            c.files.keys().map(|f| {
+                (
+                    join("config.files", f),
+                    format!("{}/{f}", config_dir(spec, c)),
+                )
+            })
+        });
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for (field, path) in claims.chain(config) {
+            self.require(path.starts_with('/'), &field, || {
+                format!("{path:?} is not an absolute path")
+            });
+            let path = path.trim_end_matches('/').to_string();
+            if let Some(first) = seen.insert(path.clone(), field.clone()) {
+                self.fail(field, format!("{path:?} is already mounted by `{first}`"));
+            }
+        }
+    }
+
+    fn hooks(&mut self, hooks: &[Hook]) {
+        let mut names = HashMap::new();
+        for (i, hook) in hooks.iter().enumerate() {
+            let at = index("hooks", i);
+            self.dns_label(&join(&at, "name"), &hook.name);
+            self.require(hook.name.len() <= MAX_HOOK_NAME, &join(&at, "name"), || {
+                format!("is longer than {MAX_HOOK_NAME} characters (it ends the Job's name)")
+            });
+            if names.insert(hook.name.as_str(), ()).is_some() {
+                self.fail(
+                    join(&at, "name"),
+                    format!("hook {:?} is declared twice", hook.name),
+                );
+            }
+            self.require(!hook.events.is_empty(), &join(&at, "events"), || {
+                "name at least one event (e.g. pre-install)".into()
+            });
+            if let Some(image) = &hook.image {
+                self.image(&join(&at, "image"), image);
+            }
+        }
+    }
+
+    fn resources(&mut self, at: &str, resources: &Resources) {
+        let requests = join(at, "requests");
+        let limits = join(at, "limits");
+        for (name, value) in &resources.requests {
+            let request = self.quantity(&join(&requests, name), value);
+            if let (Some(request), Some(limit)) = (request, resources.limits.get(name))
+                && quantity::parse(limit).is_ok_and(|limit| request > limit)
+            {
+                self.fail(
+                    join(&requests, name),
+                    format!("{value:?} is more than its limit {limit}"),
+                );
+            }
+        }
+        for (name, value) in &resources.limits {
+            self.quantity(&join(&limits, name), value);
+        }
+    }
+
+    fn ingress(&mut self, ingress: &Ingress) {
+        self.require(!ingress.hosts.is_empty(), "ingress.hosts", || {
+            "name at least one host".into()
+        });
+        for (i, host) in ingress.hosts.iter().enumerate() {
+            let at = index("ingress.hosts", i);
+            self.dns_subdomain(&join(&at, "host"), host.host.trim_start_matches("*."));
+            for (j, path) in host.paths.iter().enumerate() {
+                self.require(
+                    path.path.starts_with('/'),
+                    &index(&join(&at, "paths"), j),
+                    || format!("{:?} is not an absolute URL path", path.path),
+                );
+            }
+        }
+    }
+}
+
+/// The directory config files are mounted into.
+pub fn config_dir(spec: &Spec, config: &Config) -> String {
+    config
+        .mount_path
+        .clone()
+        .unwrap_or_else(|| format!("/etc/{}", spec.name))
+}
+
+pub fn is_dns_label(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    !s.is_empty()
+        && s.len() <= 63
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes[0].is_ascii_alphanumeric()
+        && bytes[bytes.len() - 1].is_ascii_alphanumeric()
+}
+
+/// IANA_SVC_NAME as Kubernetes checks it for container port names.
+fn is_port_name(s: &str) -> bool {
+    is_dns_label(s)
+        && s.len() <= 15
+        && !s.contains("--")
+        && s.bytes().any(|b| b.is_ascii_lowercase())
+}
+
+fn is_env_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_config_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s != "."
+        && s != ".."
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
+fn is_percent(s: &str) -> bool {
+    s.strip_suffix('%')
+        .and_then(|n| n.parse::<u32>().ok())
+        .is_some_and(|n| (1..=100).contains(&n))
+}
+
+fn is_semver(s: &str) -> bool {
+    let core = s.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && (p.len() == 1 || !p.starts_with('0'))
+        })
+        && s[core.len()..]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-+.".contains(c))
+}
+
+fn is_image_repository(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 255
+        && s.split('/').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-:".contains(c))
+        })
+        && !s.rsplit('/').next().unwrap_or_default().contains(':')
+}
+
+fn is_image_tag(s: &str) -> bool {
+    let mut chars = s.chars();
+    s.len() <= 128
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+}
+
+fn is_digest(s: &str) -> bool {
+    match s.split_once(':') {
+        Some((algo, hex)) => {
+            !algo.is_empty()
+                && algo
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && hex.len() >= 32
+                && hex
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::parse;
+    use std::path::Path;
+
+    const BASE: &str = "name: demo\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
+
+    fn messages(extra: &str) -> Vec<String> {
+        let file = parse(Path::new("chartgen.yaml"), format!("{BASE}{extra}")).unwrap();
+        match validate(&file) {
+            Ok(()) => vec![],
+            Err(Error::Spec { problems, .. }) => problems
+                .into_iter()
+                .map(|p| format!("{}: {}", p.field, p.message))
+                .collect(),
+            Err(other) => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn a_minimal_spec_is_valid() {
+        assert_eq!(messages(""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn reports_every_problem() {
+        let got = messages("replicas: -1\nservice:\n  nodePort: 31000\n");
+        assert_eq!(
+            got,
+            [
+                "replicas: must be 0 or more",
+                "service.nodePort: only applies to `type: NodePort` or `type: LoadBalancer`",
+            ]
+        );
+    }
+
+    #[test]
+    fn probes_must_name_declared_ports() {
+        let got = messages("probes:\n  readiness:\n    http: /ready\n    port: admin\n");
+        assert_eq!(
+            got,
+            ["probes.readiness.port: no port named \"admin\" is declared"]
+        );
+    }
+
+    #[test]
+    fn storage_sizes_are_quantities() {
+        let got = messages("storage:\n  - name: data\n    size: 10Gb\n    mountPath: /data\n");
+        assert_eq!(
+            got,
+            ["storage[0].size: \"10Gb\" is not a Kubernetes quantity (did you mean \"10Gi\"?)"]
+        );
+    }
+
+    #[test]
+    fn variables_are_unique_across_env_secrets_and_config() {
+        let got = messages("env:\n  TOKEN: x\nsecrets:\n  - name: TOKEN\n");
+        assert_eq!(
+            got,
+            ["secrets[0].name: variable \"TOKEN\" is already set by `env.TOKEN`"]
+        );
+    }
+
+    #[test]
+    fn requests_may_not_exceed_limits() {
+        let got =
+            messages("resources:\n  requests:\n    memory: 1Gi\n  limits:\n    memory: 512Mi\n");
+        assert_eq!(
+            got,
+            ["resources.requests.memory: \"1Gi\" is more than its limit 512Mi"]
+        );
+    }
+
+    #[test]
+    fn name_rules() {
+        assert!(is_dns_label("my-app-1"));
+        assert!(!is_dns_label("My-App"));
+        assert!(!is_dns_label("-app"));
+        assert!(is_port_name("http"));
+        assert!(!is_port_name("8080"));
+        assert!(is_semver("1.2.3-rc.1+build.5"));
+        assert!(!is_semver("1.2"));
+        assert!(is_image_repository("ghcr.io/acme/app"));
+        assert!(is_image_repository("localhost:5000/app"));
+        assert!(!is_image_repository("nginx:1.27"));
+    }
+}

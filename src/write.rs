@@ -1,0 +1,244 @@
+//! Putting a rendered chart on disk, all or nothing.
+//!
+//! Everything is first written to a staging directory beside the target. A new folder is then
+//! renamed into place in one step. An existing folder keeps its identity (a shell may be sitting
+//! in it) and the files chartgen did not generate: each generated file is renamed into place,
+//! the file it replaces kept aside, and on any failure every step is undone.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use tempfile::TempDir;
+
+use crate::chart::Chart;
+use crate::error::Error;
+
+/// What a successful write changed, by relative path.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    pub created: Vec<String>,
+    pub updated: Vec<String>,
+    pub unchanged: Vec<String>,
+}
+
+pub fn write(dir: &Path, chart: &Chart) -> Result<Written, Error> {
+    match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => update_folder(dir, chart),
+        Ok(_) => Err(write_error(
+            dir,
+            std::io::Error::other("it is not a directory"),
+        )),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => create_folder(dir, chart),
+        Err(err) => Err(write_error(dir, err)),
+    }
+}
+
+fn write_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn create_folder(dir: &Path, chart: &Chart) -> Result<Written, Error> {
+    let parent = parent_of(dir);
+    fs::create_dir_all(&parent).map_err(|e| write_error(&parent, e))?;
+    let stage = stage_in(&parent)?;
+    stage_files(stage.path(), chart)?;
+    let staged = stage.keep();
+    fs::rename(&staged, dir).map_err(|e| {
+        let _ = fs::remove_dir_all(&staged);
+        write_error(dir, e)
+    })?;
+    Ok(Written {
+        created: chart.files().map(|(p, _)| p.to_string()).collect(),
+        ..Written::default()
+    })
+}
+
+fn update_folder(dir: &Path, chart: &Chart) -> Result<Written, Error> {
+    // Beside the target when its parent is writable, else inside it (e.g. a chart in `/`).
+    let stage = stage_in(&parent_of(dir)).or_else(|_| stage_in(dir))?;
+    stage_files(stage.path(), chart)?;
+    let mut swap = Swap::new(stage.path().join(".replaced"));
+    let mut written = Written::default();
+    for (path, content) in chart.files() {
+        let target = dir.join(path);
+        let existing = fs::read(&target).ok();
+        if existing.as_deref() == Some(content.as_bytes()) {
+            written.unchanged.push(path.to_string());
+            continue;
+        }
+        if let Err(err) = swap.place(&stage.path().join(path), &target, path) {
+            swap.undo();
+            return Err(write_error(&target, err));
+        }
+        match existing {
+            Some(_) => written.updated.push(path.to_string()),
+            None => written.created.push(path.to_string()),
+        }
+    }
+    Ok(written)
+}
+
+fn parent_of(dir: &Path) -> PathBuf {
+    match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn stage_in(parent: &Path) -> Result<TempDir, Error> {
+    tempfile::Builder::new()
+        .prefix(".chartgen-")
+        .tempdir_in(parent)
+        .map_err(|e| write_error(parent, e))
+}
+
+fn stage_files(stage: &Path, chart: &Chart) -> Result<(), Error> {
+    for (path, content) in chart.files() {
+        let file = stage.join(path);
+        if let Some(dir) = file.parent() {
+            fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
+        }
+        fs::write(&file, content).map_err(|e| write_error(&file, e))?;
+    }
+    Ok(())
+}
+
+/// The renames done so far, so that they can be undone.
+struct Swap {
+    backup: PathBuf,
+    placed: Vec<(PathBuf, Option<PathBuf>)>,
+    created_dirs: Vec<PathBuf>,
+}
+
+impl Swap {
+    fn new(backup: PathBuf) -> Self {
+        Swap {
+            backup,
+            placed: Vec::new(),
+            created_dirs: Vec::new(),
+        }
+    }
+
+    fn place(&mut self, staged: &Path, target: &Path, rel: &str) -> std::io::Result<()> {
+        if let Some(dir) = target.parent() {
+            self.create_dirs(dir)?;
+        }
+        let kept = if target.exists() {
+            let kept = self.backup.join(rel);
+            fs::create_dir_all(kept.parent().unwrap_or(&self.backup))?;
+            fs::rename(target, &kept)?;
+            Some(kept)
+        } else {
+            None
+        };
+        self.placed.push((target.to_path_buf(), kept));
+        fs::rename(staged, target)
+    }
+
+    fn create_dirs(&mut self, dir: &Path) -> std::io::Result<()> {
+        let mut missing = Vec::new();
+        let mut cursor = Some(dir);
+        while let Some(d) = cursor.filter(|d| !d.exists()) {
+            missing.push(d.to_path_buf());
+            cursor = d.parent();
+        }
+        for d in missing.into_iter().rev() {
+            fs::create_dir(&d)?;
+            self.created_dirs.push(d);
+        }
+        Ok(())
+    }
+
+    /// Best effort: puts back every replaced file and removes what was added.
+    fn undo(&mut self) {
+        for (target, kept) in self.placed.drain(..).rev() {
+            let _ = fs::remove_file(&target);
+            if let Some(kept) = kept {
+                let _ = fs::rename(kept, &target);
+            }
+        }
+        for dir in self.created_dirs.drain(..).rev() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart(files: &[(&str, &str)]) -> Chart {
+        let mut chart = Chart::default();
+        for (p, c) in files {
+            chart.insert(*p, *c);
+        }
+        chart
+    }
+
+    fn read(dir: &Path, rel: &str) -> String {
+        fs::read_to_string(dir.join(rel)).unwrap()
+    }
+
+    #[test]
+    fn creates_a_new_folder_and_leaves_no_staging_behind() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("app");
+        let done = write(
+            &dir,
+            &chart(&[("Chart.yaml", "a"), ("templates/x.yaml", "b")]),
+        )
+        .unwrap();
+        assert_eq!(done.created, ["Chart.yaml", "templates/x.yaml"]);
+        assert_eq!(read(&dir, "templates/x.yaml"), "b");
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["app"]);
+    }
+
+    #[test]
+    fn updates_in_place_and_keeps_other_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("app");
+        write(&dir, &chart(&[("Chart.yaml", "a"), ("values.yaml", "v")])).unwrap();
+        fs::write(dir.join("mine.yaml"), "user").unwrap();
+        let done = write(&dir, &chart(&[("Chart.yaml", "a2"), ("values.yaml", "v")])).unwrap();
+        assert_eq!(done.updated, ["Chart.yaml"]);
+        assert_eq!(done.unchanged, ["values.yaml"]);
+        assert_eq!(read(&dir, "Chart.yaml"), "a2");
+        assert_eq!(read(&dir, "mine.yaml"), "user");
+    }
+
+    #[test]
+    fn a_failed_placement_restores_every_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("app");
+        write(&dir, &chart(&[("a.yaml", "old-a"), ("c.yaml", "old-c")])).unwrap();
+        // A user's file where chartgen needs a folder makes the second placement fail.
+        fs::write(dir.join("b"), "user").unwrap();
+        let next = chart(&[
+            ("a.yaml", "new-a"),
+            ("b/new.yaml", "n"),
+            ("c.yaml", "new-c"),
+        ]);
+        assert!(matches!(write(&dir, &next), Err(Error::Write { .. })));
+        assert_eq!(read(&dir, "a.yaml"), "old-a");
+        assert_eq!(read(&dir, "b"), "user");
+        assert_eq!(read(&dir, "c.yaml"), "old-c");
+    }
+
+    #[test]
+    fn refuses_a_file_as_the_target_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("f");
+        fs::write(&file, "x").unwrap();
+        assert!(matches!(
+            write(&file, &chart(&[("a", "b")])),
+            Err(Error::Write { .. })
+        ));
+    }
+}

@@ -1,0 +1,91 @@
+{{/*
+Expand the name of the chart.
+*/}}
+{{- define "[[ name ]].name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Create a default fully qualified app name.
+We truncate at 63 chars because some Kubernetes name fields are limited to this (by the DNS naming spec).
+If release name contains chart name it will be used as a full name.
+*/}}
+{{- define "[[ name ]].fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Create chart name and version as used by the chart label.
+*/}}
+{{- define "[[ name ]].chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Common labels
+*/}}
+{{- define "[[ name ]].labels" -}}
+helm.sh/chart: {{ include "[[ name ]].chart" . }}
+{{ include "[[ name ]].selectorLabels" . }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Selector labels. The StatefulSet selector and volumeClaimTemplates are immutable, so these
+must never carry anything that changes between releases (chart or app version).
+*/}}
+{{- define "[[ name ]].selectorLabels" -}}
+app.kubernetes.io/name: {{ include "[[ name ]].name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Create the name of the service account to use
+*/}}
+{{- define "[[ name ]].serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "[[ name ]].fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+The headless Service that governs the StatefulSet and gives each pod its DNS name.
+*/}}
+{{- define "[[ name ]].headlessServiceName" -}}
+{{- printf "%s-headless" (include "[[ name ]].fullname" . | trunc 54 | trimSuffix "-") }}
+{{- end }}
+[%- if secrets %]
+
+{{/*
+The Secret holding the application's secret variables.
+*/}}
+{{- define "[[ name ]].secretName" -}}
+{{- default (include "[[ name ]].fullname" .) .Values.existingSecret }}
+{{- end }}
+[%- endif %]
+
+{{/*
+An image reference from an image values block: by digest when one is set, else by tag,
+else by the chart's appVersion. Call with (dict "image" .Values.image "root" $).
+*/}}
+{{- define "[[ name ]].image" -}}
+{{- if .image.digest }}
+{{- printf "%s@%s" .image.repository .image.digest }}
+{{- else }}
+{{- printf "%s:%s" .image.repository (.image.tag | default .root.Chart.AppVersion | toString) }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,129 @@
+"""Judges charts with real Helm (v4, through helm-python-sdk) and strict Kubernetes schemas.
+
+Reads a JSON list of jobs on stdin:
+  [{"chart": DIR, "renders": [{"name": LABEL, "values": {...}}, ...]}, ...]
+and prints a JSON list of findings, one string per problem; an empty list means every chart
+linted clean (`helm lint --strict`), rendered with every value set, and every rendered document
+validated strictly and kept the StatefulSet's structural promises.
+
+Run by the Rust integration tests with the project's venv (see scripts/test.sh).
+"""
+
+import json
+import sys
+
+import helm_python as hp
+import kubernetes_validate
+import yaml
+
+KUBERNETES_VERSION = "1.33"
+RELEASE, NAMESPACE = "rel", "ns"
+
+
+def main():
+    jobs = json.load(sys.stdin)
+    findings = []
+    for job in jobs:
+        findings += [f"{job['chart']}: {f}" for f in check_chart(job)]
+    json.dump(findings, sys.stdout, indent=1)
+
+
+def check_chart(job):
+    chart_dir = job["chart"]
+    yield from lint(chart_dir)
+    chart = hp.Chart.load(chart_dir)
+    for render in job["renders"]:
+        label = render["name"]
+        try:
+            files = chart.render(render["values"], name=RELEASE, namespace=NAMESPACE)
+        except hp.HelmError as err:
+            yield f"[{label}] render failed: {err}"
+            continue
+        docs = list(documents(files))
+        for path, doc in docs:
+            yield from (f"[{label}] {path}: {p}" for p in validate(doc))
+        yield from (f"[{label}] {p}" for p in structure([d for _, d in docs]))
+
+
+def lint(chart_dir):
+    report = hp.lint(chart_dir, strict=True)
+    for message in report.get("messages", []):
+        if message["severity"] >= 2:
+            yield f"lint: {message['path']}: {message['error']}"
+    for error in report.get("errors", []) or []:
+        yield f"lint: {error}"
+
+
+def documents(files):
+    for path, text in sorted(files.items()):
+        if path.endswith("NOTES.txt"):
+            continue
+        for doc in yaml.safe_load_all(text):
+            if doc is not None:
+                yield path, doc
+
+
+def validate(doc):
+    try:
+        kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
+    except kubernetes_validate.ValidationError as err:
+        where = ".".join(str(p) for p in err.path)
+        yield f"{doc.get('kind')} {where}: {err.message}"
+    except Exception as err:  # unknown kind, missing apiVersion...
+        yield f"{doc.get('kind')}: {type(err).__name__}: {getattr(err, 'message', err)}"
+
+
+def matches(selector, labels):
+    return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
+
+
+def is_hook(doc):
+    return "helm.sh/hook" in (doc.get("metadata", {}).get("annotations") or {})
+
+
+def structure(docs):
+    """The promises a StatefulSet chart must keep, checked on one rendering."""
+    sets = [d for d in docs if d["kind"] == "StatefulSet"]
+    services = [d for d in docs if d["kind"] == "Service"]
+    if len(sets) != 1:
+        yield f"expected one StatefulSet, found {len(sets)}"
+        return
+    sts = sets[0]["spec"]
+    pod_labels = sts["template"]["metadata"]["labels"]
+    selector = sts["selector"]["matchLabels"]
+    if not matches(selector, pod_labels):
+        yield "StatefulSet selector does not match its pod labels"
+    if set(selector) != {"app.kubernetes.io/name", "app.kubernetes.io/instance"}:
+        yield f"StatefulSet selector must be name and instance only: {selector}"
+    headless = [s for s in services if s["metadata"]["name"] == sts["serviceName"]]
+    if not headless:
+        yield f"serviceName {sts['serviceName']} names no rendered Service"
+    for svc in headless:
+        if svc["spec"].get("clusterIP") != "None":
+            yield "the StatefulSet's service is not headless"
+        if not svc["spec"].get("publishNotReadyAddresses"):
+            yield "the headless Service does not publish not-ready addresses"
+        if not matches(svc["spec"].get("selector"), pod_labels):
+            yield "the headless Service does not select the pods"
+    clients = [s for s in services if s["spec"].get("clusterIP") != "None"]
+    for svc in clients:
+        if not matches(svc["spec"].get("selector"), pod_labels):
+            yield f"client Service {svc['metadata']['name']} does not select the pods"
+        if svc["spec"].get("publishNotReadyAddresses"):
+            yield "the client Service routes to pods that are not ready"
+    for claim in sts.get("volumeClaimTemplates", []):
+        labels = claim["metadata"].get("labels", {})
+        moving = {"helm.sh/chart", "app.kubernetes.io/version"} & set(labels)
+        if moving:
+            yield f"volumeClaimTemplate {claim['metadata']['name']} carries {sorted(moving)}"
+    for doc in docs:
+        if doc["kind"] in ("Job", "Pod") and is_hook(doc):
+            spec = doc["spec"]["template"] if doc["kind"] == "Job" else doc
+            labels = spec.get("metadata", {}).get("labels", {})
+            for svc in services:
+                if matches(svc["spec"].get("selector"), labels):
+                    yield f"hook {doc['metadata']['name']} would receive traffic of {svc['metadata']['name']}"
+
+
+if __name__ == "__main__":
+    main()
