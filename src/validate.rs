@@ -22,7 +22,7 @@ pub fn validate(file: &SpecFile) -> Result<(), Error> {
     if check.problems.is_empty() {
         return Ok(());
     }
-    let problems = check
+    let mut problems: Vec<Problem> = check
         .problems
         .into_iter()
         .map(|(field, message)| Problem {
@@ -31,6 +31,8 @@ pub fn validate(file: &SpecFile) -> Result<(), Error> {
             message,
         })
         .collect();
+    // In file order, as the user reads the spec.
+    problems.sort_by_key(|p| p.pos.map(|pos| (pos.line, pos.col)));
     Err(Error::spec(&file.path, &file.text, problems))
 }
 

@@ -6,6 +6,9 @@ and prints a JSON list of findings, one string per problem; an empty list means 
 linted clean (`helm lint --strict`), rendered with every value set, and every rendered document
 validated strictly and kept the StatefulSet's structural promises.
 
+With the argument `render`, reads one job {"chart": DIR, "values": {...}} instead and prints
+{"files": {path: text}} or {"error": message}: what `helm template` would print.
+
 Run by the Rust integration tests with the project's venv (see scripts/test.sh).
 """
 
@@ -21,11 +24,21 @@ RELEASE, NAMESPACE = "rel", "ns"
 
 
 def main():
+    if sys.argv[1:] == ["render"]:
+        return render_only(json.load(sys.stdin))
     jobs = json.load(sys.stdin)
     findings = []
     for job in jobs:
         findings += [f"{job['chart']}: {f}" for f in check_chart(job)]
     json.dump(findings, sys.stdout, indent=1)
+
+
+def render_only(job):
+    try:
+        files = hp.Chart.load(job["chart"]).render(job["values"], name=RELEASE, namespace=NAMESPACE)
+        json.dump({"files": files}, sys.stdout)
+    except hp.HelmError as err:
+        json.dump({"error": str(err)}, sys.stdout)
 
 
 def check_chart(job):

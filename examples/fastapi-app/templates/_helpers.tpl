@@ -1,0 +1,89 @@
+{{/*
+Expand the name of the chart.
+*/}}
+{{- define "fastapi-app.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Create a default fully qualified app name.
+We truncate at 63 chars because some Kubernetes name fields are limited to this (by the DNS naming spec).
+If release name contains chart name it will be used as a full name.
+*/}}
+{{- define "fastapi-app.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Create chart name and version as used by the chart label.
+*/}}
+{{- define "fastapi-app.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Common labels
+*/}}
+{{- define "fastapi-app.labels" -}}
+helm.sh/chart: {{ include "fastapi-app.chart" . }}
+{{ include "fastapi-app.selectorLabels" . }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Selector labels. The StatefulSet selector and volumeClaimTemplates are immutable, so these
+must never carry anything that changes between releases (chart or app version).
+*/}}
+{{- define "fastapi-app.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "fastapi-app.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Create the name of the service account to use
+*/}}
+{{- define "fastapi-app.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "fastapi-app.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+The headless Service that governs the StatefulSet and gives each pod its DNS name.
+*/}}
+{{- define "fastapi-app.headlessServiceName" -}}
+{{- printf "%s-headless" (include "fastapi-app.fullname" . | trunc 54 | trimSuffix "-") }}
+{{- end }}
+
+{{/*
+The Secret holding the application's secret variables.
+*/}}
+{{- define "fastapi-app.secretName" -}}
+{{- default (include "fastapi-app.fullname" .) .Values.existingSecret }}
+{{- end }}
+
+{{/*
+An image reference from an image values block: by digest when one is set, else by tag,
+else by the chart's appVersion. Call with (dict "image" .Values.image "root" $).
+*/}}
+{{- define "fastapi-app.image" -}}
+{{- if .image.digest }}
+{{- printf "%s@%s" .image.repository .image.digest }}
+{{- else }}
+{{- printf "%s:%s" .image.repository (.image.tag | default .root.Chart.AppVersion | toString) }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,3 @@
+{{- define "common-lib.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}

@@ -1,0 +1,82 @@
+{{/*
+Expand the name of the chart.
+*/}}
+{{- define "your-app.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Create a default fully qualified app name.
+We truncate at 63 chars because some Kubernetes name fields are limited to this (by the DNS naming spec).
+If release name contains chart name it will be used as a full name.
+*/}}
+{{- define "your-app.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Create chart name and version as used by the chart label.
+*/}}
+{{- define "your-app.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Common labels
+*/}}
+{{- define "your-app.labels" -}}
+helm.sh/chart: {{ include "your-app.chart" . }}
+{{ include "your-app.selectorLabels" . }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Selector labels. The StatefulSet selector and volumeClaimTemplates are immutable, so these
+must never carry anything that changes between releases (chart or app version).
+*/}}
+{{- define "your-app.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "your-app.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+Create the name of the service account to use
+*/}}
+{{- define "your-app.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "your-app.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/*
+The headless Service that governs the StatefulSet and gives each pod its DNS name.
+*/}}
+{{- define "your-app.headlessServiceName" -}}
+{{- printf "%s-headless" (include "your-app.fullname" . | trunc 54 | trimSuffix "-") }}
+{{- end }}
+
+{{/*
+An image reference from an image values block: by digest when one is set, else by tag,
+else by the chart's appVersion. Call with (dict "image" .Values.image "root" $).
+*/}}
+{{- define "your-app.image" -}}
+{{- if .image.digest }}
+{{- printf "%s@%s" .image.repository .image.digest }}
+{{- else }}
+{{- printf "%s:%s" .image.repository (.image.tag | default .root.Chart.AppVersion | toString) }}
+{{- end }}
+{{- end }}

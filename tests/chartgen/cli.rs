@@ -1,0 +1,161 @@
+//! The binary as a user meets it: exit codes, exact messages, and nothing written on failure.
+
+use serde_json::json;
+
+use crate::support::{chartgen, helm, snapshot, stderr, stdout};
+
+const SPEC: &str = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
+
+fn folder_with(spec: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
+    tmp
+}
+
+#[test]
+fn new_scaffolds_a_spec_and_a_chart_that_helm_accepts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = chartgen(&["new", "demo"], tmp.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dir = tmp.path().join("demo");
+    let spec = std::fs::read_to_string(dir.join("chartgen.yaml")).unwrap();
+    assert!(
+        spec.starts_with("# chartgen spec"),
+        "the preset's comments are kept"
+    );
+    assert!(spec.contains("name: demo\n"));
+    let ignore = std::fs::read_to_string(dir.join(".helmignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "chartgen.yaml"));
+    let job = json!([{ "chart": dir, "renders": [{ "name": "defaults", "values": {} }] }]);
+    assert_eq!(helm(&[], &job), json!([]));
+}
+
+#[test]
+fn new_refuses_a_non_empty_folder_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+    let out = chartgen(&["new", "demo"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: `demo` already exists and is not empty (choose another name or remove it)\n"
+    );
+    assert_eq!(snapshot(&dir).len(), 1);
+}
+
+#[test]
+fn generate_writes_beside_the_spec_and_keeps_user_files() {
+    let tmp = folder_with(SPEC);
+    std::fs::create_dir_all(tmp.path().join("templates")).unwrap();
+    std::fs::write(tmp.path().join("templates/extra.yaml"), "# mine\n").unwrap();
+    let out = chartgen(&["generate"], tmp.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("created   templates/statefulset.yaml"));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("templates/extra.yaml")).unwrap(),
+        "# mine\n"
+    );
+    let again = chartgen(&["generate"], tmp.path());
+    assert_eq!(stdout(&again), "up to date (10 files)\n");
+}
+
+#[test]
+fn bad_specs_exit_2_with_file_line_and_field_and_write_nothing() {
+    let spec = format!(
+        "{SPEC}storage:\n  - name: data\n    size: 10Gb\n    mountPath: /data\nreplicas: -1\n"
+    );
+    let tmp = folder_with(SPEC);
+    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    std::fs::write(tmp.path().join("chartgen.yaml"), &spec).unwrap();
+    let before = snapshot(tmp.path());
+    let out = chartgen(&["generate"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: chartgen.yaml:8:11: storage[0].size: \"10Gb\" is not a Kubernetes quantity (did you mean \"10Gi\"?)\n  \
+         |\n8 |     size: 10Gb\n  |           ^\n\
+         chartgen.yaml:10:11: replicas: must be 0 or more\n   |\n10 | replicas: -1\n   |           ^\n"
+    );
+    assert_eq!(snapshot(tmp.path()), before, "nothing written");
+}
+
+#[test]
+fn unknown_fields_are_named_with_a_suggestion() {
+    let tmp = folder_with(&format!("{SPEC}replcas: 3\n"));
+    let out = chartgen(&["validate"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with(
+            "error: chartgen.yaml:6:1: unknown field `replcas` (did you mean `replicas`?)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn hostile_inputs_give_one_clear_error_and_exit_2() {
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("empty", b"", "error: chartgen.yaml:1:1: missing field `name`"),
+        ("list", b"- a\n- b\n", "error: chartgen.yaml:1:1: invalid type: sequence, expected struct Spec"),
+        ("binary", b"name: \xff\xfe\n", "error: cannot read `chartgen.yaml`: it is not UTF-8 text"),
+        (
+            "alias bomb",
+            b"a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
+            "error: chartgen.yaml",
+        ),
+    ];
+    for (what, bytes, expect) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("chartgen.yaml"), bytes).unwrap();
+        let out = chartgen(&["generate"], tmp.path());
+        assert_eq!(out.status.code(), Some(2), "{what}");
+        assert!(stderr(&out).starts_with(expect), "{what}: {}", stderr(&out));
+        assert_eq!(snapshot(tmp.path()).len(), 1, "{what}: nothing written");
+    }
+}
+
+#[test]
+fn missing_specs_directories_and_file_targets_are_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = chartgen(&["generate"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: cannot read `chartgen.yaml`: No such file"),
+        "{}",
+        stderr(&out)
+    );
+
+    std::fs::create_dir(tmp.path().join("dir.yaml")).unwrap();
+    let out = chartgen(&["validate", "-f", "dir.yaml"], tmp.path());
+    assert_eq!(
+        stderr(&out),
+        "error: cannot read `dir.yaml`: it is a directory\n"
+    );
+
+    std::fs::write(tmp.path().join("chartgen.yaml"), SPEC).unwrap();
+    std::fs::write(tmp.path().join("out"), "a file").unwrap();
+    let out = chartgen(&["generate", "-o", "out"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: cannot write `out`: it is not a directory\n"
+    );
+}
+
+#[test]
+fn schema_describes_the_spec() {
+    let out = chartgen(&["schema"], std::path::Path::new("."));
+    assert!(out.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["additionalProperties"], false);
+    assert!(
+        schema["required"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("name"))
+    );
+    assert!(schema["properties"]["storage"].is_object());
+}

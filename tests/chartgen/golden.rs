@@ -1,0 +1,69 @@
+//! The committed example charts are golden files: regenerating each must reproduce it byte for
+//! byte. After an intended change, run `CHARTGEN_BLESS=1 cargo test golden` and review the diff.
+
+use crate::support::{all_specs, chartgen, root, snapshot, stderr};
+
+#[test]
+fn examples_regenerate_byte_for_byte() {
+    let bless = std::env::var_os("CHARTGEN_BLESS").is_some();
+    let examples = all_specs()
+        .into_iter()
+        .filter(|p| p.starts_with(root().join("examples")));
+    for spec in examples {
+        let dir = spec.parent().unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let fresh = tmp.path().join("chart");
+        std::fs::create_dir(&fresh).unwrap();
+        std::fs::copy(&spec, fresh.join("chartgen.yaml")).unwrap();
+        let out = chartgen(&["generate"], &fresh);
+        assert!(out.status.success(), "{}", stderr(&out));
+        if bless {
+            let out = chartgen(&["generate"], dir);
+            assert!(out.status.success(), "{}", stderr(&out));
+        }
+        let committed = snapshot(dir);
+        let generated = snapshot(&fresh);
+        assert_eq!(
+            committed.keys().collect::<Vec<_>>(),
+            generated.keys().collect::<Vec<_>>(),
+            "{}: files differ from a fresh generation (CHARTGEN_BLESS=1 to update)",
+            dir.display()
+        );
+        for (path, content) in &generated {
+            assert!(
+                committed[path] == *content,
+                "{}/{path} differs from a fresh generation (CHARTGEN_BLESS=1 to update)",
+                dir.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn no_tera_delimiter_survives_into_a_chart() {
+    for spec in all_specs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("chart");
+        crate::support::generate(&spec, &out);
+        for (path, content) in snapshot(&out) {
+            let text = String::from_utf8(content).unwrap();
+            for delimiter in ["[[", "]]", "[%", "%]", "[#", "#]"] {
+                assert!(
+                    !text.contains(delimiter),
+                    "{}: {path} contains {delimiter}",
+                    spec.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let spec = root().join("examples/web-apps/chartgen.yaml");
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    crate::support::generate(&spec, &a);
+    crate::support::generate(&spec, &b);
+    assert_eq!(snapshot(&a), snapshot(&b));
+}

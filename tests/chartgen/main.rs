@@ -1,0 +1,6 @@
+//! Integration tests: the real binary, judged by real Helm v4 and strict Kubernetes schemas.
+
+mod cli;
+mod golden;
+mod helm;
+mod support;

@@ -1,0 +1,159 @@
+//! Shared fixtures: the real binary, the real Helm (through the project's venv), spec files.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the chartgen binary built for these tests.
+pub fn chartgen(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chartgen"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the chartgen binary runs")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The Python that has helm-python-sdk and kubernetes-validate. Missing, it fails the test
+/// with the way to get it: never a silent skip.
+fn python() -> PathBuf {
+    let path = std::env::var_os("CHARTGEN_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join(".venv/bin/python"));
+    assert!(
+        path.exists(),
+        "no Python with Helm at {}: run `bash scripts/test.sh`, which creates .venv from \
+         tests/requirements.txt (helm-python-sdk, kubernetes-validate), or set CHARTGEN_PYTHON",
+        path.display()
+    );
+    path
+}
+
+/// Runs tests/helm_check.py with `input` as JSON on stdin and returns its JSON answer.
+pub fn helm(args: &[&str], input: &Value) -> Value {
+    let mut child = Command::new(python())
+        .arg(root().join("tests/helm_check.py"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python starts");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    stdin
+        .write_all(input.to_string().as_bytes())
+        .expect("writes the jobs");
+    drop(stdin);
+    let out = child.wait_with_output().expect("python finishes");
+    assert!(
+        out.status.success(),
+        "helm_check.py failed:\n{}",
+        stderr(&out)
+    );
+    serde_json::from_slice(&out.stdout).expect("helm_check.py prints JSON")
+}
+
+/// What `helm template rel --namespace ns` renders, or Helm's error.
+pub fn helm_render(chart: &Path, values: Value) -> Result<Value, String> {
+    let answer = helm(
+        &["render"],
+        &serde_json::json!({ "chart": chart, "values": values }),
+    );
+    match answer.get("error") {
+        Some(err) => Err(err.as_str().unwrap_or_default().to_string()),
+        None => Ok(answer["files"].clone()),
+    }
+}
+
+/// Every spec the tests judge: the examples and the feature specs under tests/specs.
+pub fn all_specs() -> Vec<PathBuf> {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("chartgen.yaml"))
+        .filter(|p| p.exists())
+        .collect();
+    specs.extend(
+        std::fs::read_dir(root().join("tests/specs"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml")),
+    );
+    specs.sort();
+    specs
+}
+
+/// Generates `spec` into `out` with the binary, and vendors the example library chart the way
+/// `helm dependency build` would, so Helm can load the chart.
+pub fn generate(spec: &Path, out: &Path) {
+    let result = chartgen(
+        &[
+            "generate",
+            "-f",
+            spec.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &root(),
+    );
+    assert!(
+        result.status.success(),
+        "{}: {}",
+        spec.display(),
+        stderr(&result)
+    );
+    let chart_yaml = std::fs::read_to_string(out.join("Chart.yaml")).unwrap();
+    if chart_yaml.contains("common-lib") {
+        copy_dir(
+            &root().join("examples/lib/common-lib"),
+            &out.join("charts/common-lib"),
+        );
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Every file below `dir`, as relative path → content.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
