@@ -130,6 +130,12 @@ def structure(docs):
         if moving:
             yield f"volumeClaimTemplate {claim['metadata']['name']} carries {sorted(moving)}"
     for doc in docs:
+        labels = doc["metadata"].get("labels") or {}
+        wanted = {"helm.sh/chart", "app.kubernetes.io/instance", "app.kubernetes.io/managed-by"}
+        if not (doc["kind"] == "Pod" and is_hook(doc)):
+            wanted.add("app.kubernetes.io/name")
+        if not wanted <= set(labels):
+            yield f"{doc['kind']} {doc['metadata']['name']} lacks labels {sorted(wanted - set(labels))}"
         if doc["kind"] in ("Job", "Pod") and is_hook(doc):
             spec = doc["spec"]["template"] if doc["kind"] == "Job" else doc
             labels = spec.get("metadata", {}).get("labels", {})

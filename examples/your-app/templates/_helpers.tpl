@@ -52,6 +52,19 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
+Labels of hook and test pods: the common labels without app.kubernetes.io/name, so that the
+Services' selectors (name and instance) never send them traffic.
+*/}}
+{{- define "your-app.podLabelsWithoutSelector" -}}
+helm.sh/chart: {{ include "your-app.chart" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
 Create the name of the service account to use
 */}}
 {{- define "your-app.serviceAccountName" -}}
