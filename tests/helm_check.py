@@ -56,6 +56,8 @@ def check_chart(job):
         for path, doc in docs:
             yield from (f"[{label}] {path}: {p}" for p in validate(doc))
         yield from (f"[{label}] {p}" for p in structure([d for _, d in docs]))
+        if render.get("restricted"):
+            yield from (f"[{label}] {p}" for p in restricted([d for _, d in docs]))
 
 
 def lint(chart_dir):
@@ -142,6 +144,49 @@ def structure(docs):
             for svc in services:
                 if matches(svc["spec"].get("selector"), labels):
                     yield f"hook {doc['metadata']['name']} would receive traffic of {svc['metadata']['name']}"
+
+
+def pod_specs(docs):
+    for doc in docs:
+        if doc["kind"] == "Pod":
+            yield doc["metadata"]["name"], doc["spec"]
+        elif doc["kind"] in ("StatefulSet", "Job"):
+            yield doc["metadata"]["name"], doc["spec"]["template"]["spec"]
+
+
+ALLOWED_VOLUMES = {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
+                   "persistentVolumeClaim", "projected", "secret"}
+
+
+def restricted(docs):
+    """The Pod Security Standards "restricted" profile, on every pod a chart creates."""
+    for name, pod in pod_specs(docs):
+        pod_ctx = pod.get("securityContext") or {}
+        for volume in pod.get("volumes", []):
+            kinds = set(volume) - {"name"}
+            if not kinds <= ALLOWED_VOLUMES:
+                yield f"{name}: volume {volume['name']} of type {sorted(kinds)}"
+        for c in pod.get("initContainers", []) + pod["containers"]:
+            ctx = c.get("securityContext") or {}
+            where = f"{name}/{c['name']}"
+            if ctx.get("privileged"):
+                yield f"{where}: privileged"
+            if ctx.get("allowPrivilegeEscalation") is not False:
+                yield f"{where}: allowPrivilegeEscalation is not false"
+            caps = ctx.get("capabilities") or {}
+            if "ALL" not in (caps.get("drop") or []):
+                yield f"{where}: capabilities do not drop ALL"
+            if set(caps.get("add") or []) - {"NET_BIND_SERVICE"}:
+                yield f"{where}: adds capabilities {caps['add']}"
+            if not ctx.get("runAsNonRoot", pod_ctx.get("runAsNonRoot")):
+                yield f"{where}: runAsNonRoot is not true"
+            if ctx.get("runAsUser", pod_ctx.get("runAsUser")) == 0:
+                yield f"{where}: runs as root"
+            seccomp = (ctx.get("seccompProfile") or pod_ctx.get("seccompProfile") or {}).get("type")
+            if seccomp not in ("RuntimeDefault", "Localhost"):
+                yield f"{where}: seccompProfile is {seccomp}"
+            if not ctx.get("readOnlyRootFilesystem"):
+                yield f"{where}: root filesystem is writable"
 
 
 if __name__ == "__main__":

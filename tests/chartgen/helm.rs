@@ -32,8 +32,10 @@ fn merged(base: &Value, extra: Value) -> Value {
 
 fn renders(spec: &Spec) -> Value {
     let base = required(spec);
+    // chartgen's defaults are restricted; a spec that replaces them opts out knowingly.
+    let restricted = spec.security_context.is_none() && spec.pod_security_context.is_none();
     let mut sets = vec![
-        json!({ "name": "defaults", "values": base }),
+        json!({ "name": "defaults", "values": base, "restricted": restricted }),
         json!({ "name": "scaled-nodeport", "values": merged(&base, json!({
             "replicaCount": 5,
             "service": { "type": "NodePort", "port": 8443, "nodePort": 31000, "annotations": {} },
@@ -190,5 +192,19 @@ fn pods_roll_when_config_or_secrets_change() {
     assert_ne!(
         before,
         checksum(json!({ "config": { "env": { "REGION": "us-east-1" } } }))
+    );
+}
+
+#[test]
+fn every_default_pod_meets_the_restricted_profile_and_the_check_bites() {
+    let (_tmp, chart) = chart_of("tests/specs/hooks.yaml");
+    let job = |chart: &std::path::Path| json!([{ "chart": chart, "renders": [{ "name": "defaults", "values": {}, "restricted": true }] }]);
+    assert_eq!(helm(&[], &job(&chart)), json!([]));
+    let (_tmp, root_chart) = chart_of("tests/specs/scheduling.yaml");
+    let findings = helm(&[], &job(&root_chart)).to_string();
+    assert!(findings.contains("runs as root"), "{findings}");
+    assert!(
+        findings.contains("root filesystem is writable"),
+        "{findings}"
     );
 }
