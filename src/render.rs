@@ -130,6 +130,21 @@ fn engine() -> Result<&'static Tera, Error> {
 }
 
 fn build_engine() -> Result<Tera, Error> {
+    let mut tera = bare_engine()?;
+    for file in all_files(&TEMPLATES) {
+        let name = template_name(file);
+        let text = file.contents_utf8().unwrap_or_default();
+        tera.add_raw_template(&name, text)
+            .map_err(|source| Error::Template {
+                template: name,
+                source,
+            })?;
+    }
+    Ok(tera)
+}
+
+/// An engine with chartgen's delimiters and no templates yet.
+fn bare_engine() -> Result<Tera, Error> {
     let mut tera = Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
     tera.set_delimiters(Delimiters {
@@ -144,15 +159,6 @@ fn build_engine() -> Result<Tera, Error> {
         template: "(delimiters)".into(),
         source,
     })?;
-    for file in all_files(&TEMPLATES) {
-        let name = template_name(file);
-        let text = file.contents_utf8().unwrap_or_default();
-        tera.add_raw_template(&name, text)
-            .map_err(|source| Error::Template {
-                template: name,
-                source,
-            })?;
-    }
     Ok(tera)
 }
 
@@ -202,5 +208,39 @@ fn model_hook(hook: &Hook) -> ModelHook<'_> {
         weight: hook.weight,
         own_image: hook.image.is_some(),
         name_budget: 62usize.saturating_sub(hook.name.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn a_failing_template_is_named_with_its_cause() {
+        let mut tera = bare_engine().unwrap();
+        tera.add_raw_template("templates/broken.yaml", "x: {{ .Values.x }} [[ missing ]]")
+            .unwrap();
+        let spec = crate::spec::Spec {
+            name: "app".into(),
+            port: Some(80),
+            ..Default::default()
+        };
+        let err = render_one(&tera, "templates/broken.yaml", &model(&spec)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "internal error: template `templates/broken.yaml` failed to render (please report this bug)"
+        );
+        let cause = err.source().unwrap().to_string();
+        assert!(cause.contains("`missing` is not defined"), "{cause}");
+    }
+
+    #[test]
+    fn the_embedded_templates_parse_with_helm_syntax_left_alone() {
+        let tera = build_engine().unwrap();
+        assert!(
+            tera.get_template_names()
+                .any(|n| n == "templates/statefulset.yaml")
+        );
     }
 }
