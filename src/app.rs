@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::chart::Chart;
-use crate::error::{Error, Problem};
+use crate::error::{Error, Problem, describe};
 use crate::load::{SpecFile, load, parse};
 use crate::presets;
 use crate::render::render;
@@ -13,29 +13,57 @@ use crate::write::{Written, write};
 /// The spec's file name inside a chart folder.
 pub const SPEC_FILE: &str = "chartgen.yaml";
 
-/// Loads, validates and renders a spec: the whole chart, in memory.
-pub fn compile(path: &Path) -> Result<(SpecFile, Chart), Error> {
-    let file = load(path)?;
-    validate(&file)?;
-    let chart = render(&file.spec)?;
-    Ok((file, chart))
+/// A spec compiled into its chart, in memory.
+#[derive(Debug)]
+pub struct Compiled {
+    pub file: SpecFile,
+    pub chart: Chart,
+    /// Warnings about the spec, ready to print.
+    pub warnings: Vec<String>,
 }
 
-/// Checks a spec without rendering or writing anything.
-pub fn check(path: &Path) -> Result<SpecFile, Error> {
-    let file = load(path)?;
-    validate(&file)?;
-    Ok(file)
+/// What a command that writes did.
+#[derive(Debug)]
+pub struct Done {
+    pub written: Written,
+    pub warnings: Vec<String>,
+}
+
+/// Loads, validates and renders a spec: the whole chart, in memory.
+pub fn compile(path: &Path) -> Result<Compiled, Error> {
+    compile_file(load(path)?)
+}
+
+fn compile_file(file: SpecFile) -> Result<Compiled, Error> {
+    let warnings = validate(&file)?
+        .iter()
+        .map(|w| describe(&file.path, &file.text, std::slice::from_ref(w)))
+        .collect();
+    let chart = render(&file.spec)?;
+    Ok(Compiled {
+        file,
+        chart,
+        warnings,
+    })
+}
+
+/// Checks a spec without writing anything; returns its warnings.
+pub fn check(path: &Path) -> Result<Vec<String>, Error> {
+    Ok(compile(path)?.warnings)
 }
 
 /// Regenerates the chart of `spec` into `out`.
-pub fn generate(spec: &Path, out: &Path) -> Result<Written, Error> {
-    let (_, chart) = compile(spec)?;
-    write(out, &chart)
+pub fn generate(spec: &Path, out: &Path) -> Result<Done, Error> {
+    let compiled = compile(spec)?;
+    let written = write(out, &compiled.chart)?;
+    Ok(Done {
+        written,
+        warnings: compiled.warnings,
+    })
 }
 
 /// Creates folder `dir` holding a spec from `preset` and the chart it generates.
-pub fn new(dir: &Path, preset: &str) -> Result<Written, Error> {
+pub fn new(dir: &Path, preset: &str) -> Result<Done, Error> {
     let name = dir
         .file_name()
         .and_then(|n| n.to_str())
@@ -77,11 +105,12 @@ pub fn new(dir: &Path, preset: &str) -> Result<Written, Error> {
             }],
         )
     })?;
-    let file = parse(&spec_path, text)?;
-    validate(&file)?;
-    let mut chart = render(&file.spec)?;
-    chart.insert(SPEC_FILE, file.text);
-    write(dir, &chart)
+    let mut compiled = compile_file(parse(&spec_path, text)?)?;
+    compiled.chart.insert(SPEC_FILE, compiled.file.text);
+    Ok(Done {
+        written: write(dir, &compiled.chart)?,
+        warnings: compiled.warnings,
+    })
 }
 
 fn is_non_empty_dir(dir: &Path) -> bool {

@@ -1,7 +1,7 @@
 //! chartgen's errors, as data. All wording for humans lives in the Display impls here.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::locate::Pos;
 
@@ -22,7 +22,7 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("{}", SpecReport(file, text, problems))]
+    #[error("{}", describe(file, text, problems))]
     Spec {
         file: PathBuf,
         text: String,
@@ -56,8 +56,13 @@ impl Error {
     }
 }
 
+/// Spec problems as a person reads them, one after another (used for warnings, too).
+pub fn describe(file: &Path, text: &str, problems: &[Problem]) -> String {
+    SpecReport(file, text, problems).to_string()
+}
+
 /// Renders spec problems like rustc: `--> file:line:col`, the source line, a caret.
-struct SpecReport<'a>(&'a PathBuf, &'a String, &'a Vec<Problem>);
+struct SpecReport<'a>(&'a Path, &'a str, &'a [Problem]);
 
 impl fmt::Display for SpecReport<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

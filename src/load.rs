@@ -30,6 +30,12 @@ pub fn load(path: &Path) -> Result<SpecFile, Error> {
     if meta.is_dir() {
         return Err(read_error(std::io::Error::other("it is a directory")));
     }
+    // A FIFO or a device would block or never end.
+    if !meta.is_file() {
+        return Err(read_error(std::io::Error::other(
+            "it is not a regular file",
+        )));
+    }
     if meta.len() > MAX_SPEC_BYTES {
         let why = format!("it is larger than {MAX_SPEC_BYTES} bytes");
         return Err(read_error(std::io::Error::other(why)));

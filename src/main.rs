@@ -3,11 +3,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use chartgen::app::Done;
 use chartgen::app::{self, locate};
 use chartgen::cli::{Cli, Command};
 use chartgen::error::Error;
 use chartgen::spec::Spec;
-use chartgen::write::Written;
 
 /// Any error: bad input, unreadable files, failed writes.
 const EXIT_ERROR: u8 = 2;
@@ -26,8 +26,7 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<(), Error> {
     match command {
         Command::New { name, preset } => {
-            let written = app::new(&name, &preset)?;
-            summary(&written);
+            summary(&app::new(&name, &preset)?);
             println!(
                 "created {} — next: helm install {} ./{}",
                 name.display(),
@@ -41,7 +40,7 @@ fn run(command: Command) -> Result<(), Error> {
         }
         Command::Validate { dir, file } => {
             let (spec, _) = locate(dir.as_deref(), file.as_deref(), None);
-            app::check(&spec)?;
+            warn(&app::check(&spec)?);
             println!("{}: ok", spec.display());
         }
         Command::Schema => {
@@ -61,7 +60,15 @@ fn chart_name(dir: &std::path::Path) -> String {
         .unwrap_or_default()
 }
 
-fn summary(written: &Written) {
+fn warn(warnings: &[String]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+}
+
+fn summary(done: &Done) {
+    warn(&done.warnings);
+    let written = &done.written;
     for path in &written.created {
         println!("created   {path}");
     }

@@ -329,6 +329,12 @@ pub struct SecretVar {
     /// must be given at install time (`--set secrets.NAME=...`) or come from `existingSecret`.
     #[serde(default)]
     pub generate: bool,
+    /// A default value, written into values.yaml: refused unless `notSecret` is true.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// Says that `value` may be written into the chart (e.g. a non-sensitive default).
+    #[serde(default)]
+    pub not_secret: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]

@@ -16,14 +16,23 @@ const MAX_HOOK_NAME: usize = 30;
 /// Volume names the StatefulSet template uses itself.
 const RESERVED_VOLUMES: [&str; 2] = ["tmp", "config"];
 
-pub fn validate(file: &SpecFile) -> Result<(), Error> {
+/// Checks the spec; on success returns the warnings (things that work, but maybe not as meant).
+pub fn validate(file: &SpecFile) -> Result<Vec<Problem>, Error> {
     let mut check = Checker::default();
     check.spec(&file.spec);
     if check.problems.is_empty() {
-        return Ok(());
+        return Ok(located(file, check.warnings));
     }
-    let mut problems: Vec<Problem> = check
-        .problems
+    Err(Error::spec(
+        &file.path,
+        &file.text,
+        located(file, check.problems),
+    ))
+}
+
+/// Attaches positions, and sorts in file order, as the user reads the spec.
+fn located(file: &SpecFile, found: Vec<(String, String)>) -> Vec<Problem> {
+    let mut problems: Vec<Problem> = found
         .into_iter()
         .map(|(field, message)| Problem {
             pos: file.positions.value(&field),
@@ -31,19 +40,23 @@ pub fn validate(file: &SpecFile) -> Result<(), Error> {
             message,
         })
         .collect();
-    // In file order, as the user reads the spec.
     problems.sort_by_key(|p| p.pos.map(|pos| (pos.line, pos.col)));
-    Err(Error::spec(&file.path, &file.text, problems))
+    problems
 }
 
 #[derive(Default)]
 struct Checker {
     problems: Vec<(String, String)>,
+    warnings: Vec<(String, String)>,
 }
 
 impl Checker {
     fn fail(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.problems.push((field.into(), message.into()));
+    }
+
+    fn warn(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push((field.into(), message.into()));
     }
 
     fn require(&mut self, ok: bool, field: &str, message: impl FnOnce() -> String) {
@@ -328,6 +341,11 @@ impl Checker {
             self.require(ok, "strategy.maxUnavailable", || {
                 "must be 1 or more, or a percentage such as \"25%\"".into()
             });
+            self.warn(
+                "strategy.maxUnavailable",
+                "clusters honour it only where the MaxUnavailableStatefulSet feature gate is on \
+                 (alpha, off by default); elsewhere pods are replaced one at a time",
+            );
         }
     }
 
@@ -378,6 +396,23 @@ impl Checker {
                 self.fail(
                     field,
                     format!("variable {name:?} is already set by `{first}`"),
+                );
+            }
+        }
+        for (i, secret) in spec.secrets.iter().enumerate() {
+            let at = index("secrets", i);
+            if secret.value.is_some() && !secret.not_secret {
+                self.fail(
+                    join(&at, "value"),
+                    "a secret's value would be written into the chart: use `generate: true`, \
+                     give it at install time (--set secrets.NAME=...) or use existingSecret; \
+                     add `notSecret: true` if it is not secret",
+                );
+            }
+            if secret.generate && secret.value.is_some() {
+                self.fail(
+                    join(&at, "generate"),
+                    "a value cannot be both given and generated",
                 );
             }
         }
@@ -589,7 +624,7 @@ mod tests {
     fn messages(extra: &str) -> Vec<String> {
         let file = parse(Path::new("chartgen.yaml"), format!("{BASE}{extra}")).unwrap();
         match validate(&file) {
-            Ok(()) => vec![],
+            Ok(_) => vec![],
             Err(Error::Spec { problems, .. }) => problems
                 .into_iter()
                 .map(|p| format!("{}: {}", p.field, p.message))

@@ -513,7 +513,7 @@ fn env_list(env: &StringMap) -> Value {
 fn secrets(secrets: &[SecretVar]) -> Vec<Entry> {
     let values: Map<String, Value> = secrets
         .iter()
-        .map(|s| (s.name.clone(), json!("")))
+        .map(|s| (s.name.clone(), json!(s.value.clone().unwrap_or_default())))
         .collect();
     vec![
         Entry::data(

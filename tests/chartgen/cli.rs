@@ -118,6 +118,64 @@ fn hostile_inputs_give_one_clear_error_and_exit_2() {
 }
 
 #[test]
+fn huge_and_deeply_nested_specs_fail_fast_without_a_panic() {
+    let huge = format!(
+        "name: app\ndescription: \"{}\"\n",
+        "x".repeat(10 * 1024 * 1024)
+    );
+    let deep = format!("{SPEC}affinity: {}{}\n", "[".repeat(5000), "]".repeat(5000));
+    let cases = [
+        (
+            huge,
+            "error: cannot read `chartgen.yaml`: it is larger than 1048576 bytes\n",
+        ),
+        (
+            deep,
+            "error: chartgen.yaml:6:138: recursion limit exceeded\n",
+        ),
+    ];
+    for (text, expect) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("chartgen.yaml"), &text).unwrap();
+        let out = chartgen(&["generate"], tmp.path());
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).starts_with(expect), "{}", stderr(&out));
+        assert!(stderr(&out).lines().count() <= 4, "short: {}", stderr(&out));
+        assert_eq!(snapshot(tmp.path()).len(), 1);
+    }
+}
+
+#[test]
+fn a_fifo_as_spec_is_refused_instead_of_blocking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("chartgen.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let out = chartgen(&["validate"], tmp.path());
+    assert_eq!(
+        stderr(&out),
+        "error: cannot read `chartgen.yaml`: it is not a regular file\n"
+    );
+}
+
+#[test]
+fn an_unwritable_output_folder_is_an_error_with_nothing_half_made() {
+    let tmp = folder_with(SPEC);
+    // /proc refuses new files even to root, like a read-only mount.
+    let out = chartgen(&["generate", "-o", "/proc/chartgen-out"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: cannot write `/proc"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!std::path::Path::new("/proc/chartgen-out").exists());
+}
+
+#[test]
 fn missing_specs_directories_and_file_targets_are_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let out = chartgen(&["generate"], tmp.path());

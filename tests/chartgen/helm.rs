@@ -12,7 +12,7 @@ fn required(spec: &Spec) -> Value {
     let secrets: serde_json::Map<String, Value> = spec
         .secrets
         .iter()
-        .filter(|s| !s.generate)
+        .filter(|s| !s.generate && s.value.is_none())
         .map(|s| (s.name.clone(), json!("from-install")))
         .collect();
     if secrets.is_empty() {
@@ -171,6 +171,7 @@ fn install_time_secrets_are_required_by_helm_with_a_clear_message() {
     .unwrap();
     let secret: Value = serde_yaml::from_str(manifest(&files, "secret.yaml")).unwrap();
     assert_eq!(secret["data"]["DATABASE_URL"], "cG9zdGdyZXM6Ly9kYg==");
+    assert_eq!(secret["data"]["PUBLIC_URL"], "aHR0cHM6Ly9zaG9wLmV4YW1wbGUuY29t", "a notSecret default");
     assert_eq!(
         secret["data"]["SESSION_KEY"].as_str().unwrap().len(),
         44,

@@ -1,5 +1,6 @@
 //! Integration tests: the real binary, judged by real Helm v4 and strict Kubernetes schemas.
 
+mod bad_specs;
 mod cli;
 mod golden;
 mod helm;

@@ -1,0 +1,173 @@
+//! A table of bad specs and the exact first line each must produce, through the real binary:
+//! exit status 2, the message on stderr, and the chart folder byte-for-byte unchanged.
+
+use crate::support::{chartgen, snapshot, stderr};
+
+const BASE: &str = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
+
+/// (what is added to BASE, the first line of stderr)
+const CASES: &[(&str, &str)] = &[
+    (
+        "replcas: 3\n",
+        "chartgen.yaml:6:1: unknown field `replcas` (did you mean `replicas`?)",
+    ),
+    (
+        "replicas: -1\n",
+        "chartgen.yaml:6:11: replicas: must be 0 or more",
+    ),
+    (
+        "replicas: many\n",
+        "chartgen.yaml:6:11: replicas: invalid type: string \"many\", expected i64",
+    ),
+    (
+        "storage:\n  - name: data\n    size: 10Gb\n    mountPath: /data\n",
+        "chartgen.yaml:8:11: storage[0].size: \"10Gb\" is not a Kubernetes quantity (did you mean \"10Gi\"?)",
+    ),
+    (
+        "storage:\n  - name: data\n    size: 1Gi\n    mountPath: data\n",
+        "chartgen.yaml:9:16: storage[0].mountPath: \"data\" is not an absolute path",
+    ),
+    (
+        "storage:\n  - {name: a, size: 1Gi, mountPath: /d}\n  - {name: b, size: 1Gi, mountPath: /d/}\n",
+        "chartgen.yaml:8:37: storage[1].mountPath: \"/d\" is already mounted by `storage[0].mountPath`",
+    ),
+    (
+        "storage:\n  - {name: tmp, size: 1Gi, mountPath: /scratch}\n",
+        "chartgen.yaml:7:12: storage[0].name: \"tmp\" is reserved for chartgen's own volumes",
+    ),
+    (
+        "storage:\n  - name: data\n    mountPath: /data\n",
+        "chartgen.yaml:7:5: storage[0]: missing field `size`",
+    ),
+    (
+        "ports:\n  - {name: http, port: 9090}\n",
+        "chartgen.yaml:5:7: port: `port` declares a port named \"http\", and so does `ports`",
+    ),
+    (
+        "ports:\n  - {name: Admin, port: 70000}\n",
+        "chartgen.yaml:7:12: ports[0].name: \"Admin\" is not a port name (at most 15 lowercase letters, digits and '-', with at least one letter)",
+    ),
+    (
+        "service:\n  type: ClusterIP\n  nodePort: 30080\n",
+        "chartgen.yaml:8:13: service.nodePort: only applies to `type: NodePort` or `type: LoadBalancer`",
+    ),
+    (
+        "service:\n  type: NodePort\n  nodePort: 80\n",
+        "chartgen.yaml:8:13: service.nodePort: 80 is outside the node port range 30000-32767",
+    ),
+    (
+        "service:\n  type: Headless\n",
+        "chartgen.yaml:7:9: service.type: unknown variant `Headless`, expected one of `ClusterIP`, `NodePort`, `LoadBalancer`",
+    ),
+    (
+        "probes:\n  liveness:\n    http: /healthz\n    port: admin\n",
+        "chartgen.yaml:9:11: probes.liveness.port: no port named \"admin\" is declared",
+    ),
+    (
+        "probes:\n  readiness:\n    http: /\n    tcp: true\n",
+        "chartgen.yaml:8:5: probes.readiness: set exactly one of `http` (a path), `tcp: true`, `exec` (a command), `grpc`",
+    ),
+    (
+        "strategy:\n  type: OnDelete\n  partition: 1\n",
+        "chartgen.yaml:8:14: strategy.partition: only applies to `type: RollingUpdate`",
+    ),
+    (
+        "replicas: 2\nstrategy:\n  partition: 3\n",
+        "chartgen.yaml:8:14: strategy.partition: must be between 0 and replicas (2)",
+    ),
+    (
+        "env:\n  2FAST: x\n",
+        "chartgen.yaml:7:10: env.2FAST: \"2FAST\" is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)",
+    ),
+    (
+        "env:\n  TOKEN: x\nsecrets:\n  - name: TOKEN\n",
+        "chartgen.yaml:9:11: secrets[0].name: variable \"TOKEN\" is already set by `env.TOKEN`",
+    ),
+    (
+        "secrets:\n  - name: TOKEN\n    value: hunter2\n",
+        "chartgen.yaml:8:12: secrets[0].value: a secret's value would be written into the chart: use `generate: true`, give it at install time (--set secrets.NAME=...) or use existingSecret; add `notSecret: true` if it is not secret",
+    ),
+    (
+        "hooks:\n  - {name: migrate, events: [pre-install]}\n  - {name: migrate, events: [pre-upgrade]}\n",
+        "chartgen.yaml:8:12: hooks[1].name: hook \"migrate\" is declared twice",
+    ),
+    (
+        "hooks:\n  - {name: migrate, events: [on-install]}\n",
+        "chartgen.yaml:7:30: hooks[0].events[0]: unknown variant `on-install`, expected one of `pre-install`, `post-install`, `pre-upgrade`, `post-upgrade`, `pre-delete`, `post-delete`, `pre-rollback`, `post-rollback`",
+    ),
+    (
+        "resources:\n  requests: {memory: 1Gi}\n  limits: {memory: 512Mi}\n",
+        "chartgen.yaml:7:22: resources.requests.memory: \"1Gi\" is more than its limit 512Mi",
+    ),
+    (
+        "resources:\n  requests: {cpu: lots}\n",
+        "chartgen.yaml:7:19: resources.requests.cpu: \"lots\" is not a Kubernetes quantity",
+    ),
+    (
+        "version: \"1.0\"\n",
+        "chartgen.yaml:6:10: version: \"1.0\" is not a SemVer 2 version (e.g. \"0.1.0\")",
+    ),
+];
+
+#[test]
+fn each_bad_spec_gets_its_exact_message_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("chartgen.yaml"), BASE).unwrap();
+    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    let mut wrong = Vec::new();
+    for (extra, expected) in CASES {
+        std::fs::write(tmp.path().join("chartgen.yaml"), format!("{BASE}{extra}")).unwrap();
+        let before = snapshot(tmp.path());
+        let out = chartgen(&["generate"], tmp.path());
+        let first = stderr(&out).lines().next().unwrap_or_default().to_string();
+        if out.status.code() != Some(2) || first != format!("error: {expected}") {
+            wrong.push(format!(
+                "{extra:?}\n  want: error: {expected}\n  got ({:?}): {first}",
+                out.status.code()
+            ));
+        }
+        assert_eq!(snapshot(tmp.path()), before, "{extra:?} changed the folder");
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn bad_image_names_and_names_too_long_are_refused() {
+    let long = "a".repeat(54);
+    let spec = format!("name: {long}\nimage:\n  repository: Nginx:1.27\nport: 8080\n");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
+    let out = chartgen(&["validate"], tmp.path());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains(
+            "chartgen.yaml:1:7: name: is 54 characters long; at most 53 fit in Kubernetes names"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "chartgen.yaml:3:15: image.repository: \"Nginx:1.27\" is not an image repository"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("image.tag: set `image.tag` or `appVersion`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn max_unavailable_works_but_warns_about_the_feature_gate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = format!("{BASE}replicas: 4\nstrategy:\n  maxUnavailable: 2\n");
+    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
+    let out = chartgen(&["generate"], tmp.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("warning: chartgen.yaml:8:19: strategy.maxUnavailable: clusters honour it only where the MaxUnavailableStatefulSet feature gate is on"),
+        "{}",
+        stderr(&out)
+    );
+}
