@@ -7,8 +7,8 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Free-form Kubernetes objects (affinity, tolerations, ...) passed through to values.yaml.
-pub type Object = serde_json::Value;
+pub use crate::kube::{Affinity, PodSecurityContext, SecurityContext, Toleration};
+
 /// Ordered string map: users expect their keys to come out in the order they wrote them.
 pub type StringMap = IndexMap<String, String>;
 
@@ -82,19 +82,19 @@ pub struct Spec {
     pub pod_labels: StringMap,
     /// Pod-level securityContext; replaces chartgen's restricted default.
     #[serde(default)]
-    pub pod_security_context: Option<Object>,
+    pub pod_security_context: Option<PodSecurityContext>,
     /// Container-level securityContext; replaces chartgen's restricted default.
     #[serde(default)]
-    pub security_context: Option<Object>,
+    pub security_context: Option<SecurityContext>,
     /// Node selector.
     #[serde(default)]
     pub node_selector: StringMap,
     /// Tolerations.
     #[serde(default)]
-    pub tolerations: Vec<Object>,
+    pub tolerations: Vec<Toleration>,
     /// Affinity.
     #[serde(default)]
-    pub affinity: Option<Object>,
+    pub affinity: Option<Affinity>,
     /// An Ingress in front of the client Service.
     #[serde(default)]
     pub ingress: Option<Ingress>,

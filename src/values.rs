@@ -55,15 +55,15 @@ fn entries(spec: &Spec) -> Vec<Entry> {
             "podSecurityContext",
             "Pod-level security settings (restricted Pod Security Standard by default).",
             spec.pod_security_context
-                .clone()
-                .unwrap_or_else(default_pod_security_context),
+                .as_ref()
+                .map_or_else(default_pod_security_context, wire),
         ),
         Entry::data(
             "securityContext",
             "Container-level security settings (restricted Pod Security Standard by default).",
             spec.security_context
-                .clone()
-                .unwrap_or_else(default_security_context),
+                .as_ref()
+                .map_or_else(default_security_context, wire),
         ),
         Entry::data(
             "containerPorts",
@@ -130,12 +130,12 @@ fn entries(spec: &Spec) -> Vec<Entry> {
         Entry::data(
             "tolerations",
             "Taints the pods tolerate.",
-            Value::Array(spec.tolerations.clone()),
+            wire(&spec.tolerations),
         ),
         Entry::data(
             "affinity",
             "Pod affinity and anti-affinity rules.",
-            spec.affinity.clone().unwrap_or(json!({})),
+            spec.affinity.as_ref().map_or_else(|| json!({}), wire),
         ),
         tests(spec),
     ]);
