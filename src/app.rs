@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use crate::chart::Chart;
 use crate::error::{Error, Problem, describe};
 use crate::load::{SpecFile, load, parse};
+use crate::lock::{LOCK_FILE, Lock};
+use crate::plan::{Action, Change, plan, previous_lock};
 use crate::presets;
 use crate::render::render;
 use crate::validate::{is_dns_label, validate};
@@ -52,14 +54,43 @@ pub fn check(path: &Path) -> Result<Vec<String>, Error> {
     Ok(compile(path)?.warnings)
 }
 
-/// Regenerates the chart of `spec` into `out`.
-pub fn generate(spec: &Path, out: &Path) -> Result<Done, Error> {
+/// Regenerates the chart of `spec` into `out`. Files a person changed since chartgen wrote
+/// them, or that chartgen never wrote but would overwrite, stop it unless `force`.
+pub fn generate(spec: &Path, out: &Path, force: bool) -> Result<Done, Error> {
     let compiled = compile(spec)?;
-    let written = write(out, &compiled.chart)?;
+    let chart = locked(compiled.chart);
+    let changes = plan(out, &chart, &previous_lock(out));
+    let conflicts: Vec<Change> = changes
+        .iter()
+        .filter(|c| c.conflict.is_some())
+        .cloned()
+        .collect();
+    if !conflicts.is_empty() && !force {
+        return Err(Error::HandEdited { changes: conflicts });
+    }
+    let stale: Vec<String> = changes
+        .into_iter()
+        .filter(|c| c.action == Action::Remove)
+        .map(|c| c.path)
+        .collect();
     Ok(Done {
-        written,
+        written: write(out, &chart, &stale)?,
         warnings: compiled.warnings,
     })
+}
+
+/// What `generate` would change in `out`, writing nothing (for `generate --check`).
+pub fn pending(spec: &Path, out: &Path) -> Result<(Vec<Change>, Vec<String>), Error> {
+    let compiled = compile(spec)?;
+    let chart = locked(compiled.chart);
+    Ok((plan(out, &chart, &previous_lock(out)), compiled.warnings))
+}
+
+/// The chart with its lock file added.
+fn locked(mut chart: Chart) -> Chart {
+    let lock = Lock::of(&chart);
+    chart.insert(LOCK_FILE, lock.text());
+    chart
 }
 
 /// Creates folder `dir` holding a spec from `preset` and the chart it generates.
@@ -105,10 +136,11 @@ pub fn new(dir: &Path, preset: &str) -> Result<Done, Error> {
             }],
         )
     })?;
-    let mut compiled = compile_file(parse(&spec_path, text)?)?;
-    compiled.chart.insert(SPEC_FILE, compiled.file.text);
+    let compiled = compile_file(parse(&spec_path, text)?)?;
+    let mut chart = locked(compiled.chart);
+    chart.insert(SPEC_FILE, compiled.file.text);
     Ok(Done {
-        written: write(dir, &compiled.chart)?,
+        written: write(dir, &chart, &[])?,
         warnings: compiled.warnings,
     })
 }

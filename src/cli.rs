@@ -32,6 +32,12 @@ pub enum Command {
         /// Folder to write the chart into [default: the spec's folder]
         #[arg(short = 'o', long = "out")]
         out: Option<PathBuf>,
+        /// Overwrite (or remove) files changed by hand since chartgen wrote them
+        #[arg(long, conflicts_with = "check")]
+        force: bool,
+        /// Write nothing; exit 1 and list what would change when the chart is out of date
+        #[arg(long)]
+        check: bool,
     },
     /// Check a spec; write nothing.
     Validate {

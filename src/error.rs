@@ -3,7 +3,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::diff::unified;
 use crate::locate::Pos;
+use crate::plan::{Action, Change, Conflict};
 
 /// One problem in a spec: where, which field, what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +40,10 @@ pub enum Error {
     #[error("`{}` already exists and is not empty (choose another name or remove it)", path.display())]
     NotEmpty { path: PathBuf },
 
+    /// Regeneration would overwrite or remove files a person changed (or chartgen never wrote).
+    #[error("{}", conflicts_report(changes))]
+    HandEdited { changes: Vec<Change> },
+
     /// A template failed: always a chartgen bug, never the user's input.
     #[error("internal error: template `{template}` failed to render (please report this bug)")]
     Template {
@@ -54,6 +60,30 @@ impl Error {
             problems,
         }
     }
+}
+
+fn conflicts_report(changes: &[Change]) -> String {
+    let mut out = format!(
+        "refusing to change {} file(s) that chartgen did not leave as they are (--force overwrites):",
+        changes.len()
+    );
+    for change in changes {
+        let why = match change.conflict {
+            Some(Conflict::NotGenerated) => "exists, and chartgen did not generate it",
+            _ => "edited since chartgen wrote it",
+        };
+        let verb = if change.action == Action::Remove {
+            ", and chartgen would remove it"
+        } else {
+            ""
+        };
+        out.push_str(&format!("\n  {}: {why}{verb}", change.path));
+    }
+    for change in changes {
+        out.push('\n');
+        out.push_str(unified(&change.path, &change.old, &change.new, 3).trim_end());
+    }
+    out
 }
 
 /// Spec problems as a person reads them, one after another (used for warnings, too).

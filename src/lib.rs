@@ -6,10 +6,14 @@
 pub mod app;
 pub mod chart;
 pub mod cli;
+pub mod diff;
 pub mod error;
+pub mod kube;
 pub mod load;
 pub mod locate;
+pub mod lock;
 pub mod metadata;
+pub mod plan;
 pub mod presets;
 pub mod quantity;
 pub mod render;

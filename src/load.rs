@@ -46,8 +46,19 @@ pub fn load(path: &Path) -> Result<SpecFile, Error> {
     parse(path, text)
 }
 
+/// No spec needs more; the YAML parser's time grows with the square of the depth.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
 /// Parses spec text; `path` is only used to name the file in errors.
 pub fn parse(path: &Path, text: String) -> Result<SpecFile, Error> {
+    if let Some(pos) = too_deep(&text) {
+        let problem = Problem {
+            field: String::new(),
+            message: format!("nested more than {MAX_FLOW_DEPTH} levels deep"),
+            pos: Some(pos),
+        };
+        return Err(Error::spec(path, &text, vec![problem]));
+    }
     match serde_yaml::from_str::<Spec>(&text) {
         Ok(spec) => Ok(SpecFile {
             path: path.to_path_buf(),
@@ -60,6 +71,46 @@ pub fn parse(path: &Path, text: String) -> Result<SpecFile, Error> {
             Err(Error::spec(path, &text, vec![problem]))
         }
     }
+}
+
+/// Where flow collections (`[`, `{`) first nest deeper than the limit, outside quoted strings
+/// and comments.
+fn too_deep(text: &str) -> Option<Pos> {
+    let (mut depth, mut line, mut col) = (0usize, 1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    let mut previous = '\n';
+    while let Some(c) = chars.next() {
+        col += 1;
+        match (quote, c) {
+            (_, '\n') => {
+                line += 1;
+                col = 0;
+            }
+            (Some('"'), '\\') => {
+                chars.next();
+                col += 1;
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') if previous.is_whitespace() => {
+                while chars.peek().is_some_and(|c| *c != '\n') {
+                    chars.next();
+                }
+            }
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(Pos { line, col });
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
 }
 
 fn serde_problem(err: &serde_yaml::Error) -> Problem {
@@ -161,6 +212,19 @@ mod tests {
             "{}",
             p[0].message
         );
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_before_parsing() {
+        let deep = format!("a: {}", "[".repeat(MAX_FLOW_DEPTH + 1));
+        assert_eq!(too_deep(&deep), Some(Pos { line: 1, col: 68 }));
+        let quoted = format!(
+            "a: \"{}\" # {}\nb: '{}'\n",
+            "[".repeat(99),
+            "{".repeat(99),
+            "[".repeat(99)
+        );
+        assert_eq!(too_deep(&quoted), None);
     }
 
     #[test]

@@ -3,19 +3,22 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use chartgen::app::Done;
-use chartgen::app::{self, locate};
+use chartgen::app::{self, Done, locate};
 use chartgen::cli::{Cli, Command};
+use chartgen::diff::counts;
 use chartgen::error::Error;
+use chartgen::plan::{Action, Change};
 use chartgen::spec::Spec;
 
+/// The chart on disk differs from what the spec generates (check modes).
+const EXIT_DIFFERENT: u8 = 1;
 /// Any error: bad input, unreadable files, failed writes.
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(err) => {
             report(&err);
             ExitCode::from(EXIT_ERROR)
@@ -23,20 +26,35 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command) -> Result<(), Error> {
+fn run(command: Command) -> Result<u8, Error> {
     match command {
         Command::New { name, preset } => {
             summary(&app::new(&name, &preset)?);
-            println!(
-                "created {} — next: helm install {} ./{}",
-                name.display(),
-                chart_name(&name),
-                name.display()
-            );
+            let chart = name
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            println!("next: helm install {chart} {}", name.display());
         }
-        Command::Generate { dir, file, out } => {
+        Command::Generate {
+            dir,
+            file,
+            out,
+            force,
+            check,
+        } => {
             let (spec, out) = locate(dir.as_deref(), file.as_deref(), out.as_deref());
-            summary(&app::generate(&spec, &out)?);
+            if check {
+                let (changes, warnings) = app::pending(&spec, &out)?;
+                warn(&warnings);
+                stat(&changes);
+                return Ok(if changes.is_empty() {
+                    0
+                } else {
+                    EXIT_DIFFERENT
+                });
+            }
+            summary(&app::generate(&spec, &out, force)?);
         }
         Command::Validate { dir, file } => {
             let (spec, _) = locate(dir.as_deref(), file.as_deref(), None);
@@ -51,13 +69,7 @@ fn run(command: Command) -> Result<(), Error> {
             );
         }
     }
-    Ok(())
-}
-
-fn chart_name(dir: &std::path::Path) -> String {
-    dir.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    Ok(0)
 }
 
 fn warn(warnings: &[String]) {
@@ -69,25 +81,50 @@ fn warn(warnings: &[String]) {
 fn summary(done: &Done) {
     warn(&done.warnings);
     let written = &done.written;
-    for path in &written.created {
-        println!("created   {path}");
+    let lines = [
+        ("created", &written.created),
+        ("updated", &written.updated),
+        ("removed", &written.removed),
+    ];
+    for (verb, paths) in lines {
+        for path in paths {
+            println!("{verb:<9} {path}");
+        }
     }
-    for path in &written.updated {
-        println!("updated   {path}");
-    }
-    if written.created.is_empty() && written.updated.is_empty() {
+    if written.created.is_empty() && written.updated.is_empty() && written.removed.is_empty() {
         println!("up to date ({} files)", written.unchanged.len());
+    }
+}
+
+/// One line per file that would change, like `git diff --stat`; nothing when up to date.
+fn stat(changes: &[Change]) {
+    let width = changes.iter().map(|c| c.path.len()).max().unwrap_or(0);
+    for change in changes {
+        let (add, del) = counts(&change.old, &change.new);
+        let mark = match change.action {
+            Action::Create => 'A',
+            Action::Update => 'M',
+            Action::Remove => 'D',
+        };
+        println!("{mark} {:<width$} | +{add} -{del}", change.path);
+    }
+    if !changes.is_empty() {
+        println!(
+            "{} file(s) out of date: run `chartgen generate`",
+            changes.len()
+        );
     }
 }
 
 /// Prints the error once, with every cause below it.
 fn report(err: &Error) {
     eprintln!("error: {err}");
+    if matches!(err, Error::Read { .. } | Error::Write { .. }) {
+        return; // their Display already says the io error
+    }
     let mut cause = err.source();
     while let Some(c) = cause {
-        if !matches!(err, Error::Read { .. } | Error::Write { .. }) {
-            eprintln!("caused by: {c}");
-        }
+        eprintln!("caused by: {c}");
         cause = c.source();
     }
 }

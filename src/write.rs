@@ -18,12 +18,15 @@ use crate::error::Error;
 pub struct Written {
     pub created: Vec<String>,
     pub updated: Vec<String>,
+    pub removed: Vec<String>,
     pub unchanged: Vec<String>,
 }
 
-pub fn write(dir: &Path, chart: &Chart) -> Result<Written, Error> {
+/// Writes every file of `chart` into `dir` and removes the files at `remove` (relative paths),
+/// all in one step that either completes or leaves `dir` as it was.
+pub fn write(dir: &Path, chart: &Chart, remove: &[String]) -> Result<Written, Error> {
     match fs::metadata(dir) {
-        Ok(meta) if meta.is_dir() => update_folder(dir, chart),
+        Ok(meta) if meta.is_dir() => update_folder(dir, chart, remove),
         Ok(_) => Err(write_error(
             dir,
             std::io::Error::other("it is not a directory"),
@@ -56,7 +59,7 @@ fn create_folder(dir: &Path, chart: &Chart) -> Result<Written, Error> {
     })
 }
 
-fn update_folder(dir: &Path, chart: &Chart) -> Result<Written, Error> {
+fn update_folder(dir: &Path, chart: &Chart, remove: &[String]) -> Result<Written, Error> {
     // Beside the target when its parent is writable, else inside it (e.g. a chart in `/`).
     let stage = stage_in(&parent_of(dir)).or_else(|_| stage_in(dir))?;
     stage_files(stage.path(), chart)?;
@@ -77,6 +80,14 @@ fn update_folder(dir: &Path, chart: &Chart) -> Result<Written, Error> {
             Some(_) => written.updated.push(path.to_string()),
             None => written.created.push(path.to_string()),
         }
+    }
+    for path in remove {
+        let target = dir.join(path);
+        if let Err(err) = swap.remove(&target, path) {
+            swap.undo();
+            return Err(write_error(&target, err));
+        }
+        written.removed.push(path.clone());
     }
     Ok(written)
 }
@@ -127,15 +138,26 @@ impl Swap {
             self.create_dirs(dir)?;
         }
         let kept = if target.exists() {
-            let kept = self.backup.join(rel);
-            fs::create_dir_all(kept.parent().unwrap_or(&self.backup))?;
-            fs::rename(target, &kept)?;
-            Some(kept)
+            Some(self.set_aside(target, rel)?)
         } else {
             None
         };
         self.placed.push((target.to_path_buf(), kept));
         fs::rename(staged, target)
+    }
+
+    /// Removes `target`, keeping it aside until the whole write has succeeded.
+    fn remove(&mut self, target: &Path, rel: &str) -> std::io::Result<()> {
+        let kept = self.set_aside(target, rel)?;
+        self.placed.push((target.to_path_buf(), Some(kept)));
+        Ok(())
+    }
+
+    fn set_aside(&self, target: &Path, rel: &str) -> std::io::Result<PathBuf> {
+        let kept = self.backup.join(rel);
+        fs::create_dir_all(kept.parent().unwrap_or(&self.backup))?;
+        fs::rename(target, &kept)?;
+        Ok(kept)
     }
 
     fn create_dirs(&mut self, dir: &Path) -> std::io::Result<()> {
@@ -186,11 +208,8 @@ mod tests {
     fn creates_a_new_folder_and_leaves_no_staging_behind() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("app");
-        let done = write(
-            &dir,
-            &chart(&[("Chart.yaml", "a"), ("templates/x.yaml", "b")]),
-        )
-        .unwrap();
+        let files = chart(&[("Chart.yaml", "a"), ("templates/x.yaml", "b")]);
+        let done = write(&dir, &files, &[]).unwrap();
         assert_eq!(done.created, ["Chart.yaml", "templates/x.yaml"]);
         assert_eq!(read(&dir, "templates/x.yaml"), "b");
         let names: Vec<_> = fs::read_dir(tmp.path())
@@ -204,11 +223,22 @@ mod tests {
     fn updates_in_place_and_keeps_other_files() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("app");
-        write(&dir, &chart(&[("Chart.yaml", "a"), ("values.yaml", "v")])).unwrap();
+        write(
+            &dir,
+            &chart(&[("Chart.yaml", "a"), ("values.yaml", "v")]),
+            &[],
+        )
+        .unwrap();
         fs::write(dir.join("mine.yaml"), "user").unwrap();
-        let done = write(&dir, &chart(&[("Chart.yaml", "a2"), ("values.yaml", "v")])).unwrap();
+        let done = write(
+            &dir,
+            &chart(&[("Chart.yaml", "a2")]),
+            &["values.yaml".into()],
+        )
+        .unwrap();
         assert_eq!(done.updated, ["Chart.yaml"]);
-        assert_eq!(done.unchanged, ["values.yaml"]);
+        assert_eq!(done.removed, ["values.yaml"]);
+        assert!(!dir.join("values.yaml").exists());
         assert_eq!(read(&dir, "Chart.yaml"), "a2");
         assert_eq!(read(&dir, "mine.yaml"), "user");
     }
@@ -217,7 +247,12 @@ mod tests {
     fn a_failed_placement_restores_every_file() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("app");
-        write(&dir, &chart(&[("a.yaml", "old-a"), ("c.yaml", "old-c")])).unwrap();
+        write(
+            &dir,
+            &chart(&[("a.yaml", "old-a"), ("c.yaml", "old-c")]),
+            &[],
+        )
+        .unwrap();
         // A user's file where chartgen needs a folder makes the second placement fail.
         fs::write(dir.join("b"), "user").unwrap();
         let next = chart(&[
@@ -225,9 +260,29 @@ mod tests {
             ("b/new.yaml", "n"),
             ("c.yaml", "new-c"),
         ]);
-        assert!(matches!(write(&dir, &next), Err(Error::Write { .. })));
+        assert!(matches!(write(&dir, &next, &[]), Err(Error::Write { .. })));
         assert_eq!(read(&dir, "a.yaml"), "old-a");
         assert_eq!(read(&dir, "b"), "user");
+        assert_eq!(read(&dir, "c.yaml"), "old-c");
+    }
+
+    #[test]
+    fn a_failed_removal_restores_removed_and_placed_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("app");
+        write(
+            &dir,
+            &chart(&[("a.yaml", "old-a"), ("c.yaml", "old-c")]),
+            &[],
+        )
+        .unwrap();
+        let next = chart(&[("a.yaml", "new-a")]);
+        let remove = ["c.yaml".to_string(), "missing.yaml".to_string()];
+        assert!(matches!(
+            write(&dir, &next, &remove),
+            Err(Error::Write { .. })
+        ));
+        assert_eq!(read(&dir, "a.yaml"), "old-a");
         assert_eq!(read(&dir, "c.yaml"), "old-c");
     }
 
@@ -237,7 +292,7 @@ mod tests {
         let file = tmp.path().join("f");
         fs::write(&file, "x").unwrap();
         assert!(matches!(
-            write(&file, &chart(&[("a", "b")])),
+            write(&file, &chart(&[("a", "b")]), &[]),
             Err(Error::Write { .. })
         ));
     }

@@ -8,7 +8,7 @@ use chartgen::load::load;
 use chartgen::spec::Spec;
 
 /// Values every rendering of `spec` needs: install-time secrets have no default.
-fn required(spec: &Spec) -> Value {
+pub fn required(spec: &Spec) -> Value {
     let secrets: serde_json::Map<String, Value> = spec
         .secrets
         .iter()
@@ -30,7 +30,7 @@ fn merged(base: &Value, extra: Value) -> Value {
     out
 }
 
-fn renders(spec: &Spec) -> Value {
+pub fn renders(spec: &Spec) -> Value {
     let base = required(spec);
     // chartgen's defaults are restricted; a spec that replaces them opts out knowingly.
     let restricted = spec.security_context.is_none() && spec.pod_security_context.is_none();
@@ -171,7 +171,10 @@ fn install_time_secrets_are_required_by_helm_with_a_clear_message() {
     .unwrap();
     let secret: Value = serde_yaml::from_str(manifest(&files, "secret.yaml")).unwrap();
     assert_eq!(secret["data"]["DATABASE_URL"], "cG9zdGdyZXM6Ly9kYg==");
-    assert_eq!(secret["data"]["PUBLIC_URL"], "aHR0cHM6Ly9zaG9wLmV4YW1wbGUuY29t", "a notSecret default");
+    assert_eq!(
+        secret["data"]["PUBLIC_URL"], "aHR0cHM6Ly9zaG9wLmV4YW1wbGUuY29t",
+        "a notSecret default"
+    );
     assert_eq!(
         secret["data"]["SESSION_KEY"].as_str().unwrap().len(),
         44,

@@ -4,4 +4,6 @@ mod bad_specs;
 mod cli;
 mod golden;
 mod helm;
+mod properties;
+mod regenerate;
 mod support;

@@ -114,6 +114,11 @@ pub fn generate(spec: &Path, out: &Path) {
         spec.display(),
         stderr(&result)
     );
+    vendor_dependencies(out);
+}
+
+/// Copies the example library chart into `charts/` when the chart depends on it.
+pub fn vendor_dependencies(out: &Path) {
     let chart_yaml = std::fs::read_to_string(out.join("Chart.yaml")).unwrap();
     if chart_yaml.contains("common-lib") {
         copy_dir(

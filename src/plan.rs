@@ -1,0 +1,145 @@
+//! What regenerating a chart would do to the folder on disk, decided before anything is
+//! written: files to create, update or remove, and files a person changed since chartgen wrote
+//! them (or that chartgen never wrote), which are only overwritten with --force.
+
+use std::path::Path;
+
+use crate::chart::Chart;
+use crate::lock::{LOCK_FILE, Lock, hash};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update,
+    Remove,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// chartgen wrote it, a person changed it since.
+    Edited,
+    /// It is in the way, and chartgen never wrote it.
+    NotGenerated,
+}
+
+/// One file that would change. `old` is what is on disk (empty when absent), `new` what
+/// chartgen would leave (empty when removing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub path: String,
+    pub action: Action,
+    pub conflict: Option<Conflict>,
+    pub old: String,
+    pub new: String,
+}
+
+/// Compares `chart` (the full output, lock included) with `dir`, whose previous lock is `lock`.
+pub fn plan(dir: &Path, chart: &Chart, lock: &Lock) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for (path, new) in chart.files() {
+        let old = read(dir, path);
+        if old.as_deref() == Some(new) {
+            continue;
+        }
+        let (action, conflict) = match &old {
+            None => (Action::Create, None),
+            Some(text) => (Action::Update, conflict(path, text, lock)),
+        };
+        changes.push(Change {
+            path: path.to_string(),
+            action,
+            conflict,
+            old: old.unwrap_or_default(),
+            new: new.to_string(),
+        });
+    }
+    for path in lock.paths().filter(|p| chart.get(p).is_none()) {
+        if let Some(old) = read(dir, path) {
+            changes.push(Change {
+                path: path.to_string(),
+                action: Action::Remove,
+                conflict: conflict(path, &old, lock),
+                old,
+                new: String::new(),
+            });
+        }
+    }
+    changes
+}
+
+fn conflict(path: &str, on_disk: &str, lock: &Lock) -> Option<Conflict> {
+    if path == LOCK_FILE {
+        return None;
+    }
+    match lock.get(path) {
+        None => Some(Conflict::NotGenerated),
+        Some(recorded) if recorded != hash(on_disk.as_bytes()) => Some(Conflict::Edited),
+        Some(_) => None,
+    }
+}
+
+/// A file's text, or None when it is absent. Bytes that are not UTF-8 are replaced, so such a
+/// file never compares equal to what chartgen writes.
+fn read(dir: &Path, path: &str) -> Option<String> {
+    let bytes = std::fs::read(dir.join(path)).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The previous lock of the chart in `dir` (empty when there is none).
+pub fn previous_lock(dir: &Path) -> Lock {
+    Lock::parse(&read(dir, LOCK_FILE).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart(files: &[(&str, &str)]) -> Chart {
+        let mut chart = Chart::default();
+        for (p, c) in files {
+            chart.insert(*p, *c);
+        }
+        chart
+    }
+
+    #[test]
+    fn tells_clean_updates_from_hand_edits_and_strangers() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let before = chart(&[
+            ("a.yaml", "a1"),
+            ("b.yaml", "b1"),
+            ("gone.yaml", "g"),
+            ("same.yaml", "s"),
+        ]);
+        let lock = Lock::of(&before);
+        for (p, c) in before.files() {
+            std::fs::write(dir.join(p), c).unwrap();
+        }
+        std::fs::write(dir.join("b.yaml"), "b1 edited").unwrap();
+        std::fs::write(dir.join("c.yaml"), "mine").unwrap();
+        let after = chart(&[
+            ("a.yaml", "a2"),
+            ("b.yaml", "b2"),
+            ("c.yaml", "c"),
+            ("same.yaml", "s"),
+        ]);
+        let got: Vec<_> = plan(dir, &after, &lock)
+            .into_iter()
+            .map(|c| (c.path, c.action, c.conflict))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a.yaml".into(), Action::Update, None),
+                ("b.yaml".into(), Action::Update, Some(Conflict::Edited)),
+                (
+                    "c.yaml".into(),
+                    Action::Update,
+                    Some(Conflict::NotGenerated)
+                ),
+                ("gone.yaml".into(), Action::Remove, None),
+            ]
+        );
+    }
+}

@@ -1,0 +1,204 @@
+//! Safe regeneration: the lock file, hand-edit detection, stale files, and `generate --check`.
+
+use crate::support::{chartgen, snapshot, stderr, stdout};
+
+const SPEC: &str = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
+
+fn generated(spec: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
+    let out = chartgen(&["generate"], tmp.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    tmp
+}
+
+fn edit_spec(dir: &std::path::Path, spec: &str) {
+    std::fs::write(dir.join("chartgen.yaml"), spec).unwrap();
+}
+
+#[test]
+fn the_lock_lists_every_generated_file_with_its_sha256() {
+    let tmp = generated(SPEC);
+    let lock = std::fs::read_to_string(tmp.path().join("chartgen.lock")).unwrap();
+    let paths: Vec<&str> = lock
+        .lines()
+        .map(|l| l.split_once("  ").unwrap().1)
+        .collect();
+    assert!(paths.contains(&"templates/statefulset.yaml"));
+    assert!(!paths.contains(&"chartgen.lock") && !paths.contains(&"chartgen.yaml"));
+    let check = std::process::Command::new("sha256sum")
+        .args(["--check", "--quiet", "chartgen.lock"])
+        .current_dir(tmp.path())
+        .output()
+        .expect("sha256sum runs");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
+#[test]
+fn hand_edits_stop_regeneration_with_their_diff_until_forced() {
+    let tmp = generated(SPEC);
+    let sts = tmp.path().join("templates/statefulset.yaml");
+    let edited = std::fs::read_to_string(&sts)
+        .unwrap()
+        .replace("  replicas:", "  # tuned by hand\n  replicas:");
+    std::fs::write(&sts, &edited).unwrap();
+    edit_spec(tmp.path(), &format!("{SPEC}replicas: 3\n"));
+    let before = snapshot(tmp.path());
+
+    let out = chartgen(&["generate"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(
+            "error: refusing to change 1 file(s) that chartgen did not leave as they are (--force overwrites):\n  \
+             templates/statefulset.yaml: edited since chartgen wrote it\n--- a/templates/statefulset.yaml\n+++ b/templates/statefulset.yaml\n"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("\n-  # tuned by hand\n"), "{err}");
+    assert_eq!(snapshot(tmp.path()), before, "nothing written");
+
+    let out = chartgen(&["generate", "--force"], tmp.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("updated   templates/statefulset.yaml"));
+    assert!(
+        !std::fs::read_to_string(&sts)
+            .unwrap()
+            .contains("tuned by hand")
+    );
+}
+
+#[test]
+fn files_no_longer_generated_are_removed_unless_edited() {
+    let with_config = format!("{SPEC}config:\n  env:\n    REGION: eu\n");
+    let tmp = generated(&with_config);
+    assert!(tmp.path().join("templates/configmap.yaml").exists());
+    edit_spec(tmp.path(), SPEC);
+    let out = chartgen(&["generate"], tmp.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("removed   templates/configmap.yaml"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!tmp.path().join("templates/configmap.yaml").exists());
+
+    edit_spec(tmp.path(), &with_config);
+    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    std::fs::write(tmp.path().join("templates/configmap.yaml"), "# mine now\n").unwrap();
+    edit_spec(tmp.path(), SPEC);
+    let out = chartgen(&["generate"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "templates/configmap.yaml: edited since chartgen wrote it, and chartgen would remove it"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(tmp.path().join("templates/configmap.yaml").exists());
+}
+
+#[test]
+fn a_hand_written_chart_in_the_way_is_not_overwritten_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("templates")).unwrap();
+    std::fs::write(
+        tmp.path().join("templates/statefulset.yaml"),
+        "# written by hand\n",
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("templates/extra.yaml"), "# mine\n").unwrap();
+    edit_spec(tmp.path(), SPEC);
+    let out = chartgen(&["generate"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out)
+            .contains("templates/statefulset.yaml: exists, and chartgen did not generate it"),
+        "{}",
+        stderr(&out)
+    );
+    let out = chartgen(&["generate", "--force"], tmp.path());
+    assert!(out.status.success());
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("templates/extra.yaml")).unwrap(),
+        "# mine\n"
+    );
+}
+
+#[test]
+fn check_exits_0_when_current_and_1_with_a_stat_when_stale_writing_nothing() {
+    let tmp = generated(SPEC);
+    let out = chartgen(&["generate", "--check"], tmp.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "");
+
+    edit_spec(
+        tmp.path(),
+        &format!("{SPEC}replicas: 3\nsecrets:\n  - {{name: TOKEN, generate: true}}\n"),
+    );
+    let before = snapshot(tmp.path());
+    let out = chartgen(&["generate", "--check"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("A templates/secret.yaml"), "{text}");
+    assert!(text.contains("M values.yaml"), "{text}");
+    assert!(
+        text.ends_with("file(s) out of date: run `chartgen generate`\n"),
+        "{text}"
+    );
+    assert_eq!(snapshot(tmp.path()), before, "--check writes nothing");
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("git runs")
+}
+
+#[test]
+fn check_works_as_a_pre_commit_gate() {
+    let tmp = generated(SPEC);
+    let ok = |args: &[&str]| {
+        let out = git(tmp.path(), args);
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ok(&["init", "-q"]);
+    let hook = tmp.path().join(".git/hooks/pre-commit");
+    let bin = env!("CARGO_BIN_EXE_chartgen");
+    std::fs::write(&hook, format!("#!/bin/sh\nexec {bin} generate --check\n")).unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&hook)
+        .status()
+        .unwrap();
+    ok(&["add", "-A"]);
+    ok(&["commit", "-qm", "chart"]);
+
+    edit_spec(tmp.path(), &format!("{SPEC}replicas: 4\n"));
+    ok(&["add", "-A"]);
+    let refused = git(tmp.path(), &["commit", "-qm", "spec only"]);
+    assert!(
+        !refused.status.success(),
+        "the hook stops a spec change without its chart"
+    );
+    // git shows a hook's output on stderr.
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("M values.yaml"));
+    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    ok(&["add", "-A"]);
+    ok(&["commit", "-qm", "spec and chart"]);
+}
