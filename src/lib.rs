@@ -16,6 +16,7 @@ pub mod metadata;
 pub mod plan;
 pub mod presets;
 pub mod quantity;
+pub mod readme;
 pub mod render;
 pub mod spec;
 pub mod validate;

@@ -13,15 +13,18 @@ use tera::{Context, Delimiters, Tera};
 
 use crate::chart::Chart;
 use crate::error::Error;
-use crate::metadata::chart_yaml;
+use crate::metadata::{chart_description, chart_yaml};
+use crate::readme::parameters;
 use crate::spec::{Hook, Spec};
-use crate::values::{event_list, service_target, test_http_path, values_yaml, wire};
+use crate::values::{entries, event_list, service_target, test_http_path, values_yaml, wire};
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static ENGINE: OnceLock<Tera> = OnceLock::new();
 
 /// The template rendered once per hook, to `templates/hook-<name>.yaml`.
 const HOOK_TEMPLATE: &str = "templates/hook.yaml";
+/// The chart's README: documentation, never read by Helm, so it may quote the spec's text.
+const README_TEMPLATE: &str = "README.md";
 
 /// What the templates may read about the spec.
 #[derive(Debug, Serialize)]
@@ -50,6 +53,8 @@ struct ModelPort {
 struct ModelSecret<'a> {
     name: &'a str,
     generate: bool,
+    /// Neither generated nor given a default: `--set` at install time.
+    required: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -72,11 +77,12 @@ pub fn render(spec: &Spec) -> Result<Chart, Error> {
     chart.insert("values.yaml", values_yaml(spec));
     for template in all_files(&TEMPLATES) {
         let name = template_name(template);
-        if name == HOOK_TEMPLATE || !wanted(&name, &model) {
+        if name == HOOK_TEMPLATE || name == README_TEMPLATE || !wanted(&name, &model) {
             continue;
         }
         chart.insert(name.clone(), render_one(tera, &name, &model)?);
     }
+    chart.insert(README_TEMPLATE, render_readme(tera, spec, model)?);
     for hook in &spec.hooks {
         let model = Model {
             hook: Some(model_hook(hook)),
@@ -96,6 +102,30 @@ fn wanted(name: &str, model: &Model) -> bool {
         "templates/ingress.yaml" => model.ingress,
         _ => true,
     }
+}
+
+#[derive(Debug, Serialize)]
+struct ReadmeModel<'a> {
+    #[serde(flatten)]
+    model: Model<'a>,
+    description: String,
+    hooks: Vec<&'a str>,
+    parameters: String,
+}
+
+fn render_readme(tera: &Tera, spec: &Spec, model: Model) -> Result<String, Error> {
+    let readme = ReadmeModel {
+        model,
+        description: chart_description(spec),
+        hooks: spec.hooks.iter().map(|h| h.name.as_str()).collect(),
+        parameters: parameters(&entries(spec)),
+    };
+    let failed = |source| Error::Template {
+        template: README_TEMPLATE.to_string(),
+        source,
+    };
+    let context = Context::from_serialize(&readme).map_err(failed)?;
+    tera.render(README_TEMPLATE, &context).map_err(failed)
 }
 
 fn render_one(tera: &Tera, name: &str, model: &Model) -> Result<String, Error> {
@@ -186,6 +216,7 @@ fn model(spec: &Spec) -> Model<'_> {
             .map(|s| ModelSecret {
                 name: &s.name,
                 generate: s.generate,
+                required: !s.generate && s.value.is_none(),
             })
             .collect(),
         config_files: spec.config.as_ref().is_some_and(|c| !c.files.is_empty()),

@@ -17,7 +17,7 @@ pub fn values_yaml(spec: &Spec) -> String {
     out
 }
 
-fn entries(spec: &Spec) -> Vec<Entry> {
+pub fn entries(spec: &Spec) -> Vec<Entry> {
     let mut entries = vec![
         Entry::data(
             "replicaCount",

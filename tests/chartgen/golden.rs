@@ -67,3 +67,55 @@ fn generation_is_deterministic() {
     crate::support::generate(&spec, &b);
     assert_eq!(snapshot(&a), snapshot(&b));
 }
+
+/// The value at a dotted key path (`image.tag`) of a values document.
+fn lookup<'a>(values: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::Value> {
+    key.split('.').try_fold(values, |v, part| v.get(part))
+}
+
+#[test]
+fn chart_readme_parameters_match_values_yaml() {
+    for spec in all_specs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("chart");
+        crate::support::generate(&spec, &out);
+        let values: serde_json::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(out.join("values.yaml")).unwrap())
+                .unwrap();
+        let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
+        let rows: Vec<(&str, &str)> = readme
+            .lines()
+            .filter(|l| l.starts_with("| `"))
+            .map(|l| {
+                let cells: Vec<&str> = l.split(" | ").collect();
+                (
+                    cells[0].trim_start_matches("| `").trim_end_matches('`'),
+                    cells[2],
+                )
+            })
+            .collect();
+        for (key, default) in &rows {
+            let value = lookup(&values, key).unwrap_or_else(|| {
+                panic!(
+                    "{}: README lists {key}, values.yaml lacks it",
+                    spec.display()
+                )
+            });
+            let shown = default.trim_matches('`').trim().replace("\\|", "|");
+            assert_eq!(
+                shown,
+                serde_json::to_string(value).unwrap(),
+                "{}: default of {key}",
+                spec.display()
+            );
+        }
+        for top in values.as_object().unwrap().keys() {
+            assert!(
+                rows.iter()
+                    .any(|(k, _)| k == top || k.starts_with(&format!("{top}."))),
+                "{}: values.yaml key {top} is missing from the README",
+                spec.display()
+            );
+        }
+    }
+}
