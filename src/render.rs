@@ -31,8 +31,8 @@ const README_TEMPLATE: &str = "README.md";
 struct Model<'a> {
     name: &'a str,
     ports: Vec<ModelPort>,
-    /// The container port the client Service routes to.
-    target: ModelPort,
+    /// The container port the client Service routes to, when there is a client Service.
+    target: Option<ModelPort>,
     claims: Vec<&'a str>,
     secrets: Vec<ModelSecret<'a>>,
     config_files: bool,
@@ -100,6 +100,7 @@ fn wanted(name: &str, model: &Model) -> bool {
         "templates/secret.yaml" => !model.secrets.is_empty(),
         "templates/configmap.yaml" => model.config_files || model.config_env,
         "templates/ingress.yaml" => model.ingress,
+        "templates/service.yaml" | "templates/tests/test-connection.yaml" => model.target.is_some(),
         _ => true,
     }
 }
@@ -193,7 +194,7 @@ fn bare_engine() -> Result<Tera, Error> {
 }
 
 fn model(spec: &Spec) -> Model<'_> {
-    let target = service_target(spec);
+    let target = service_target(spec).filter(|_| spec.service.enabled);
     Model {
         name: &spec.name,
         ports: spec
@@ -205,10 +206,10 @@ fn model(spec: &Spec) -> Model<'_> {
             })
             .collect(),
         test_http: test_http_path(spec).is_some(),
-        target: ModelPort {
-            name: target.name,
-            protocol: wire(target.protocol),
-        },
+        target: target.map(|t| ModelPort {
+            name: t.name,
+            protocol: wire(t.protocol),
+        }),
         claims: spec.storage.iter().map(|c| c.name.as_str()).collect(),
         secrets: spec
             .secrets

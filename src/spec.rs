@@ -29,6 +29,12 @@ pub struct Spec {
     pub app_version: Option<String>,
     /// The container image.
     pub image: Image,
+    /// Container command (entrypoint); the image's when absent.
+    #[serde(default)]
+    pub command: Vec<String>,
+    /// Container arguments; the image's when absent. `$(VAR)` expands environment variables.
+    #[serde(default)]
+    pub args: Vec<String>,
     /// Shorthand for a single TCP port named `http`.
     #[serde(default)]
     pub port: Option<i64>,
@@ -296,9 +302,13 @@ pub enum IntOrPercent {
     Percent(String),
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Service {
+    /// Create the client Service; without it (a worker) pods are reached only through the
+    /// headless Service.
+    #[serde(default = "yes")]
+    pub enabled: bool,
     #[serde(default, rename = "type")]
     pub kind: ServiceType,
     /// Service port; defaults to the target container port's number.
@@ -310,6 +320,18 @@ pub struct Service {
     /// Fixed node port (NodePort and LoadBalancer only).
     #[serde(default)]
     pub node_port: Option<i64>,
+}
+
+impl Default for Service {
+    fn default() -> Self {
+        Service {
+            enabled: true,
+            kind: ServiceType::default(),
+            port: None,
+            target_port: None,
+            node_port: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

@@ -158,8 +158,20 @@ impl Checker {
     }
 
     fn ports(&mut self, spec: &Spec, ports: &[Port]) {
-        if ports.is_empty() {
-            self.fail("ports", "declare at least one port (or `port: 8080`)");
+        if ports.is_empty() && spec.service.enabled {
+            self.fail(
+                "ports",
+                "declare at least one port (or `port: 8080`), or disable the service",
+            );
+        }
+        if ports.is_empty() && spec.ingress.is_some() {
+            self.fail("ingress", "an Ingress needs a port to route to");
+        }
+        if !spec.service.enabled && spec.ingress.is_some() {
+            self.fail(
+                "ingress",
+                "an Ingress routes through the client Service: enable it",
+            );
         }
         if let Some(port) = spec.port {
             self.port_number("port", port);
@@ -310,6 +322,9 @@ impl Checker {
     fn probe_port(&mut self, at: &str, probe: &Probe, ports: &[Port]) {
         let field = join(at, "port");
         match &probe.port {
+            None if ports.is_empty() => {
+                self.fail(at, "there is no port to probe: declare one, or use `exec`");
+            }
             Some(PortRef::Name(name)) if !ports.iter().any(|p| &p.name == name) => {
                 self.fail(field, format!("no port named {name:?} is declared"));
             }

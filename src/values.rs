@@ -66,12 +66,24 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
                 .map_or_else(default_security_context, wire),
         ),
         Entry::data(
+            "command",
+            "Command (entrypoint) of the application container; the image's when empty.",
+            json!(spec.command),
+        ),
+        Entry::data(
+            "args",
+            "Arguments of the application container; the image's when empty.",
+            json!(spec.args),
+        ),
+        Entry::data(
             "containerPorts",
             "Container port numbers, by port name.",
             container_ports(spec),
         ),
-        service(spec),
     ];
+    if spec.service.enabled {
+        entries.push(service(spec));
+    }
     if let Some(ingress) = &spec.ingress {
         entries.push(self::ingress(ingress));
     }
@@ -137,8 +149,10 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             "Pod affinity and anti-affinity rules.",
             spec.affinity.as_ref().map_or_else(|| json!({}), wire),
         ),
-        tests(spec),
     ]);
+    if spec.service.enabled {
+        entries.push(tests(spec));
+    }
     entries
 }
 
@@ -167,7 +181,7 @@ fn tests(spec: &Spec) -> Entry {
 /// The path `helm test` requests: that of an HTTP probe on the Service's target port. Without
 /// one, the test only opens a TCP connection.
 pub fn test_http_path(spec: &Spec) -> Option<String> {
-    let target = service_target(spec);
+    let target = service_target(spec).filter(|_| spec.service.enabled)?;
     if target.protocol != Protocol::Tcp {
         return None;
     }
@@ -293,8 +307,8 @@ fn container_ports(spec: &Spec) -> Value {
     Value::Object(map)
 }
 
-/// The container port the client Service routes to.
-pub fn service_target(spec: &Spec) -> Port {
+/// The container port the client Service routes to (validation ensures one when it exists).
+pub fn service_target(spec: &Spec) -> Option<Port> {
     let ports = spec.all_ports();
     let wanted = spec.service.target_port.as_ref();
     ports
@@ -302,12 +316,11 @@ pub fn service_target(spec: &Spec) -> Port {
         .find(|p| Some(&p.name) == wanted)
         .or(ports.first())
         .cloned()
-        .expect("validated specs declare a port")
 }
 
 fn service(spec: &Spec) -> Entry {
     let target = service_target(spec);
-    let port = spec.service.port.unwrap_or(target.port);
+    let port = spec.service.port.or(target.map(|t| t.port)).unwrap_or(80);
     Entry::map(
         "service",
         "The client Service, which routes to ready pods.",
@@ -390,10 +403,12 @@ fn resources(resources: Option<&Resources>) -> Value {
 /// A probe as the Kubernetes object the template copies verbatim.
 fn probe(spec: &Spec, probe: &Option<Probe>) -> Value {
     let Some(p) = probe else { return json!({}) };
-    let port = p
-        .port
-        .clone()
-        .unwrap_or_else(|| PortRef::Name(spec.all_ports()[0].name.clone()));
+    // Validation ensures a port for every probe but `exec`, which has none.
+    let first = spec
+        .all_ports()
+        .first()
+        .map(|x| PortRef::Name(x.name.clone()));
+    let port = p.port.clone().or(first).unwrap_or(PortRef::Number(0));
     let port_value = match &port {
         PortRef::Number(n) => json!(n),
         PortRef::Name(name) => json!(name),
