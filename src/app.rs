@@ -3,13 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use crate::chart::Chart;
-use crate::error::{Error, Problem, describe};
-use crate::load::{SpecFile, load, parse};
+use crate::error::{Error, describe};
+use crate::load::{SpecFile, load};
 use crate::lock::{LOCK_FILE, Lock};
 use crate::plan::{Action, Change, plan, previous_lock};
-use crate::presets;
 use crate::render::render;
-use crate::validate::{is_dns_label, validate};
+use crate::validate::validate;
 use crate::write::{Written, write};
 
 /// The spec's file name inside a chart folder.
@@ -36,7 +35,7 @@ pub fn compile(path: &Path) -> Result<Compiled, Error> {
     compile_file(load(path)?)
 }
 
-fn compile_file(file: SpecFile) -> Result<Compiled, Error> {
+pub fn compile_file(file: SpecFile) -> Result<Compiled, Error> {
     let warnings = validate(&file)?
         .iter()
         .map(|w| describe(&file.path, &file.text, std::slice::from_ref(w)))
@@ -87,66 +86,10 @@ pub fn pending(spec: &Path, out: &Path) -> Result<(Vec<Change>, Vec<String>), Er
 }
 
 /// The chart with its lock file added.
-fn locked(mut chart: Chart) -> Chart {
+pub fn locked(mut chart: Chart) -> Chart {
     let lock = Lock::of(&chart);
     chart.insert(LOCK_FILE, lock.text());
     chart
-}
-
-/// Creates folder `dir` holding a spec from `preset` and the chart it generates.
-pub fn new(dir: &Path, preset: &str) -> Result<Done, Error> {
-    let name = dir
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default()
-        .to_string();
-    let spec_path = dir.join(SPEC_FILE);
-    if !is_dns_label(&name) {
-        let message = format!(
-            "{name:?} is not a valid chart name (lowercase letters, digits and '-', \
-             starting and ending with a letter or digit)"
-        );
-        return Err(Error::spec(
-            &spec_path,
-            "",
-            vec![Problem {
-                field: "name".into(),
-                message,
-                pos: None,
-            }],
-        ));
-    }
-    if is_non_empty_dir(dir) {
-        return Err(Error::NotEmpty {
-            path: dir.to_path_buf(),
-        });
-    }
-    let text = presets::spec_text(preset, &name).ok_or_else(|| {
-        let message = format!(
-            "no preset {preset:?}; presets: {}",
-            presets::names().join(", ")
-        );
-        Error::spec(
-            &spec_path,
-            "",
-            vec![Problem {
-                field: String::new(),
-                message,
-                pos: None,
-            }],
-        )
-    })?;
-    let compiled = compile_file(parse(&spec_path, text)?)?;
-    let mut chart = locked(compiled.chart);
-    chart.insert(SPEC_FILE, compiled.file.text);
-    Ok(Done {
-        written: write(dir, &chart, &[])?,
-        warnings: compiled.warnings,
-    })
-}
-
-fn is_non_empty_dir(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
 }
 
 /// Where the spec and the chart are, from the command line's folder and `-f`/`-o` options.

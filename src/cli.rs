@@ -14,14 +14,38 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create folder NAME with a spec (chartgen.yaml) and the chart it generates.
+    /// Create folder NAME with a spec (chartgen.yaml) from a preset and the chart it generates.
+    #[command(
+        after_help = "Examples:\n  chartgen new shop\n  chartgen new db --preset postgres --storage 20Gi\n  \
+                            chartgen new api --preset python --image ghcr.io/acme/api:1.4.0 --replicas 3"
+    )]
     New {
-        /// Folder to create; its last component is the chart name.
-        name: PathBuf,
-        /// Starting spec to use.
+        /// Chart name (a DNS-1123 label), also the folder created
+        name: String,
+        /// Starting spec (`chartgen presets` lists them)
         #[arg(long, default_value = crate::presets::DEFAULT)]
         preset: String,
+        /// Image, as REPO or REPO:TAG
+        #[arg(long, value_name = "REPO[:TAG]")]
+        image: Option<String>,
+        /// Number of the first container port
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        port: Option<i64>,
+        /// Number of pods
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        replicas: Option<i64>,
+        /// Size of the first volume, a Kubernetes quantity (e.g. 10Gi)
+        #[arg(long, value_name = "SIZE")]
+        storage: Option<String>,
+        /// Folder to create NAME in [default: .]
+        #[arg(long, value_name = "PARENT")]
+        dir: Option<PathBuf>,
+        /// Generate into NAME even if it is not empty (its other files are kept)
+        #[arg(long)]
+        force: bool,
     },
+    /// List the presets `chartgen new --preset` accepts.
+    Presets,
     /// Regenerate the chart from its spec. Files chartgen does not generate are left alone.
     Generate {
         /// Chart folder holding chartgen.yaml [default: .]
@@ -49,4 +73,6 @@ pub enum Command {
     },
     /// Print the JSON Schema of the spec (for editor completion).
     Schema,
+    /// Print a shell completion script, e.g. `chartgen completions bash > /etc/bash_completion.d/chartgen`.
+    Completions { shell: clap_complete::Shell },
 }

@@ -37,8 +37,12 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("`{}` already exists and is not empty (choose another name or remove it)", path.display())]
+    #[error("`{}` already exists and is not empty (choose another name, or --force to generate into it)", path.display())]
     NotEmpty { path: PathBuf },
+
+    /// Command-line values that the spec would refuse, by flag: (`--port`, what is wrong).
+    #[error("{}", flags.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("\n"))]
+    Flags { flags: Vec<(String, String)> },
 
     /// Regeneration would overwrite or remove files a person changed (or chartgen never wrote).
     #[error("{}", conflicts_report(changes))]

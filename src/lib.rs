@@ -18,6 +18,7 @@ pub mod presets;
 pub mod quantity;
 pub mod readme;
 pub mod render;
+pub mod scaffold;
 pub mod spec;
 pub mod validate;
 pub mod values;

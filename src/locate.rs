@@ -27,6 +27,11 @@ impl Positions {
         self.nearest(path, &self.values)
     }
 
+    /// Position of the value at exactly `path`, if the document has it.
+    pub fn exact(&self, path: &str) -> Option<Pos> {
+        self.values.get(path).copied()
+    }
+
     /// Position of the key naming `path` (for "unknown field" and "missing" style problems).
     pub fn key(&self, path: &str) -> Option<Pos> {
         self.keys.get(path).copied().or_else(|| self.value(path))

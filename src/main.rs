@@ -1,14 +1,17 @@
 use std::error::Error as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use chartgen::app::{self, Done, locate};
 use chartgen::cli::{Cli, Command};
 use chartgen::diff::counts;
 use chartgen::error::Error;
 use chartgen::plan::{Action, Change};
-use chartgen::spec::Spec;
+use chartgen::presets;
+use chartgen::scaffold::{NewOptions, new};
+use chartgen::spec::schema_json;
 
 /// The chart on disk differs from what the spec generates (check modes).
 const EXIT_DIFFERENT: u8 = 1;
@@ -28,13 +31,36 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<u8, Error> {
     match command {
-        Command::New { name, preset } => {
-            summary(&app::new(&name, &preset)?);
-            let chart = name
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            println!("next: helm install {chart} {}", name.display());
+        Command::New {
+            name,
+            preset,
+            image,
+            port,
+            replicas,
+            storage,
+            dir,
+            force,
+        } => {
+            let options = NewOptions {
+                dir: dir.map_or_else(|| PathBuf::from(&name), |d| d.join(&name)),
+                preset,
+                image,
+                port,
+                replicas,
+                storage,
+                force,
+            };
+            summary(&new(&options)?);
+            println!("next: helm install {name} {}", options.dir.display());
+        }
+        Command::Presets => {
+            for name in presets::names() {
+                println!("{name:<10} {}", presets::summary(&name));
+            }
+        }
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "chartgen", &mut std::io::stdout());
         }
         Command::Generate {
             dir,
@@ -61,13 +87,7 @@ fn run(command: Command) -> Result<u8, Error> {
             warn(&app::check(&spec)?);
             println!("{}: ok", spec.display());
         }
-        Command::Schema => {
-            let schema = schemars::schema_for!(Spec);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&schema).unwrap_or_default()
-            );
-        }
+        Command::Schema => print!("{}", schema_json()),
     }
     Ok(0)
 }

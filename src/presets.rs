@@ -17,6 +17,17 @@ pub fn spec_text(preset: &str, name: &str) -> Option<String> {
     Some(text.replace(NAME_PLACEHOLDER, name))
 }
 
+/// A preset's one-line description: its first comment line.
+pub fn summary(preset: &str) -> String {
+    spec_text(preset, "NAME")
+        .and_then(|text| {
+            text.lines()
+                .next()
+                .map(|l| l.trim_start_matches('#').trim().to_string())
+        })
+        .unwrap_or_default()
+}
+
 /// Every preset name, sorted.
 pub fn names() -> Vec<String> {
     let mut names: Vec<String> = PRESETS

@@ -15,11 +15,14 @@ use crate::chart::Chart;
 use crate::error::Error;
 use crate::metadata::{chart_description, chart_yaml};
 use crate::readme::parameters;
-use crate::spec::{Hook, Spec};
+use crate::spec::{Hook, Spec, schema_json};
 use crate::values::{entries, event_list, service_target, test_http_path, values_yaml, wire};
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static ENGINE: OnceLock<Tera> = OnceLock::new();
+
+/// The spec's JSON Schema, kept beside the spec so editors complete and check it.
+pub const SCHEMA_FILE: &str = "chartgen.schema.json";
 
 /// The template rendered once per hook, to `templates/hook-<name>.yaml`.
 const HOOK_TEMPLATE: &str = "templates/hook.yaml";
@@ -75,6 +78,7 @@ pub fn render(spec: &Spec) -> Result<Chart, Error> {
     let mut chart = Chart::default();
     chart.insert("Chart.yaml", chart_yaml(spec));
     chart.insert("values.yaml", values_yaml(spec));
+    chart.insert(SCHEMA_FILE, schema_json());
     for template in all_files(&TEMPLATES) {
         let name = template_name(template);
         if name == HOOK_TEMPLATE || name == README_TEMPLATE || !wanted(&name, &model) {

@@ -526,6 +526,12 @@ pub struct Dependency {
     pub condition: Option<String>,
 }
 
+/// The JSON Schema of the spec, for editors (`# yaml-language-server: $schema=...`).
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(Spec);
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
+
 impl Spec {
     /// The container ports, with the `port:` shorthand expanded.
     pub fn all_ports(&self) -> Vec<Port> {

@@ -20,7 +20,7 @@ fn new_scaffolds_a_spec_and_a_chart_that_helm_accepts() {
     let dir = tmp.path().join("demo");
     let spec = std::fs::read_to_string(dir.join("chartgen.yaml")).unwrap();
     assert!(
-        spec.starts_with("# chartgen spec"),
+        spec.starts_with("# yaml-language-server: $schema=./chartgen.schema.json\n# An HTTP app"),
         "the preset's comments are kept"
     );
     assert!(spec.contains("name: demo\n"));
@@ -40,7 +40,7 @@ fn new_refuses_a_non_empty_folder_and_changes_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
-        "error: `demo` already exists and is not empty (choose another name or remove it)\n"
+        "error: `demo` already exists and is not empty (choose another name, or --force to generate into it)\n"
     );
     assert_eq!(snapshot(&dir).len(), 1);
 }
@@ -58,7 +58,7 @@ fn generate_writes_beside_the_spec_and_keeps_user_files() {
         "# mine\n"
     );
     let again = chartgen(&["generate"], tmp.path());
-    assert_eq!(stdout(&again), "up to date (12 files)\n");
+    assert_eq!(stdout(&again), "up to date (13 files)\n");
 }
 
 #[test]

@@ -6,4 +6,5 @@ mod golden;
 mod helm;
 mod properties;
 mod regenerate;
+mod scaffold;
 mod support;
