@@ -242,7 +242,7 @@ mod tests {
             "a: 1 # one\nb: {x: \"z\", y: 2}\nc: 'it''s'\n"
         );
         assert_eq!(
-            replace_scalar(text, 2, 20, "3"),
+            replace_scalar(text, 2, 19, "3"),
             "a: 1 # one\nb: {x: \"q\\\"t\", y: 3}\nc: 'it''s'\n"
         );
         assert_eq!(
