@@ -155,19 +155,21 @@ fn replace_scalar(text: &str, line: usize, col: usize, value: &str) -> String {
 /// The length of the scalar token at the start of `s`: quoted, or plain up to a comment, a
 /// flow delimiter or the end of the line.
 fn scalar_len(s: &str) -> usize {
-    let mut chars = s.char_indices();
+    let mut chars = s.char_indices().peekable();
     match chars.next() {
         Some((_, q @ ('"' | '\''))) => {
-            let mut escaped = false;
-            for (i, c) in chars {
-                if q == '"' && c == '\\' && !escaped {
-                    escaped = true;
-                    continue;
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    // `\x` escapes in double quotes, `''` in single quotes.
+                    '\\' if q == '"' => {
+                        chars.next();
+                    }
+                    '\'' if q == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') => {
+                        chars.next();
+                    }
+                    c if c == q => return i + 1,
+                    _ => {}
                 }
-                if c == q && !escaped {
-                    return i + 1;
-                }
-                escaped = false;
             }
             s.len()
         }
