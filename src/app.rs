@@ -1,5 +1,6 @@
 //! The commands, as library functions: paths in, typed results or errors out.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::chart::Chart;
@@ -8,6 +9,7 @@ use crate::load::{SpecFile, load};
 use crate::lock::{LOCK_FILE, Lock};
 use crate::plan::{Action, Change, plan, previous_lock};
 use crate::render::render;
+use crate::review::{Review, bumped, review};
 use crate::validate::validate;
 use crate::write::{Written, write};
 
@@ -53,10 +55,36 @@ pub fn check(path: &Path) -> Result<Vec<String>, Error> {
     Ok(compile(path)?.warnings)
 }
 
+/// Compiles `spec` for the chart folder `out`. A spec that does not pin its version gets the
+/// version on disk, bumped as the change deserves (see `review`).
+pub fn compile_for(spec: &Path, out: &Path) -> Result<Compiled, Error> {
+    let mut compiled = compile(spec)?;
+    if compiled.file.spec.version.is_some() {
+        return Ok(compiled);
+    }
+    let on_disk = read_chart(out, &compiled.chart, &previous_lock(out));
+    let Some(current) = on_disk.get("Chart.yaml").and_then(|t| chart_version(t)) else {
+        return Ok(compiled);
+    };
+    let mut spec = compiled.file.spec.clone();
+    spec.version = Some(current.clone());
+    let same_version = render(&spec)?;
+    let review = review(&on_disk, &texts(&same_version), false);
+    spec.version = bumped(&current, review.version.bump).or(Some(current));
+    compiled.chart = render(&spec)?;
+    Ok(compiled)
+}
+
+/// The version in a Chart.yaml.
+fn chart_version(chart_yaml: &str) -> Option<String> {
+    let value: serde_json::Value = serde_yaml::from_str(chart_yaml).ok()?;
+    value.get("version")?.as_str().map(str::to_string)
+}
+
 /// Regenerates the chart of `spec` into `out`. Files a person changed since chartgen wrote
 /// them, or that chartgen never wrote but would overwrite, stop it unless `force`.
 pub fn generate(spec: &Path, out: &Path, force: bool) -> Result<Done, Error> {
-    let compiled = compile(spec)?;
+    let compiled = compile_for(spec, out)?;
     let chart = locked(compiled.chart);
     let changes = plan(out, &chart, &previous_lock(out));
     let conflicts: Vec<Change> = changes
@@ -80,9 +108,83 @@ pub fn generate(spec: &Path, out: &Path, force: bool) -> Result<Done, Error> {
 
 /// What `generate` would change in `out`, writing nothing (for `generate --check`).
 pub fn pending(spec: &Path, out: &Path) -> Result<(Vec<Change>, Vec<String>), Error> {
-    let compiled = compile(spec)?;
+    let compiled = compile_for(spec, out)?;
     let chart = locked(compiled.chart);
     Ok((plan(out, &chart, &previous_lock(out)), compiled.warnings))
+}
+
+/// What `chartgen diff` reports: the chart `spec` generates now, against the chart in
+/// `against` (a hand-written chart: every file) or in the spec's own folder `out` (the files
+/// chartgen generates or generated). The lock is left out: it changes with everything.
+pub fn diff(
+    spec: &Path,
+    out: &Path,
+    against: Option<&Path>,
+    show_secrets: bool,
+) -> Result<(Review, Vec<String>), Error> {
+    let compiled = compile_for(spec, against.unwrap_or(out))?;
+    let mut new = texts(&compiled.chart);
+    let old = match against {
+        Some(dir) => {
+            new.retain(|path, _| !path.starts_with("chartgen."));
+            read_tree(dir)?
+        }
+        None => read_chart(out, &compiled.chart, &previous_lock(out)),
+    };
+    Ok((review(&old, &new, show_secrets), compiled.warnings))
+}
+
+/// The files of `chart` and of `lock` as they are on disk in `dir` (absent ones left out).
+fn read_chart(dir: &Path, chart: &Chart, lock: &Lock) -> BTreeMap<String, String> {
+    let paths: BTreeSet<&str> = chart.files().map(|(p, _)| p).chain(lock.paths()).collect();
+    paths
+        .into_iter()
+        .filter(|p| *p != LOCK_FILE)
+        .filter_map(|p| {
+            let bytes = std::fs::read(dir.join(p)).ok()?;
+            Some((p.to_string(), String::from_utf8_lossy(&bytes).into_owned()))
+        })
+        .collect()
+}
+
+/// Every file of a chart folder written by hand, by relative path; VCS folders, vendored
+/// dependencies (`charts/`) and chartgen's own files are not part of the comparison.
+fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, Error> {
+    let read_error = |path: &Path, source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).map_err(|e| read_error(&folder, e))? {
+            let path = entry.map_err(|e| read_error(&folder, e))?.path();
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let skipped = rel == ".git" || rel == "charts" || rel.starts_with("chartgen.");
+            if skipped {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).map_err(|e| read_error(&path, e))?;
+                files.insert(rel, String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn texts(chart: &Chart) -> BTreeMap<String, String> {
+    chart
+        .files()
+        .filter(|(p, _)| *p != LOCK_FILE)
+        .map(|(p, c)| (p.to_string(), c.to_string()))
+        .collect()
 }
 
 /// The chart with its lock file added.

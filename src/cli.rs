@@ -48,20 +48,49 @@ pub enum Command {
     Presets,
     /// Regenerate the chart from its spec. Files chartgen does not generate are left alone.
     Generate {
-        /// Chart folder holding chartgen.yaml [default: .]
-        dir: Option<PathBuf>,
-        /// Spec file [default: DIR/chartgen.yaml]
+        /// Chart folders holding chartgen.yaml [default: .]
+        dirs: Vec<PathBuf>,
+        /// Spec file [default: DIR/chartgen.yaml] (one chart only)
         #[arg(short = 'f', long = "file")]
         file: Option<PathBuf>,
-        /// Folder to write the chart into [default: the spec's folder]
+        /// Folder to write the chart into [default: the spec's folder] (one chart only)
         #[arg(short = 'o', long = "out")]
         out: Option<PathBuf>,
         /// Overwrite (or remove) files changed by hand since chartgen wrote them
         #[arg(long, conflicts_with = "check")]
         force: bool,
-        /// Write nothing; exit 1 and list what would change when the chart is out of date
+        /// Write nothing; exit 1 and list what would change when a chart is out of date
         #[arg(long)]
         check: bool,
+        /// Every chart below the folders (hidden and git-ignored folders skipped)
+        #[arg(short = 'r', long)]
+        recursive: bool,
+    },
+    /// Show what the spec would change in a chart: per-file diffs, value changes, the effect on
+    /// a running release, upgrade hazards and the version bump. Writes nothing; exit 1 when
+    /// there are differences.
+    Diff {
+        /// Chart folders holding chartgen.yaml [default: .]
+        dirs: Vec<PathBuf>,
+        /// Spec file [default: DIR/chartgen.yaml] (one chart only)
+        #[arg(short = 'f', long = "file")]
+        file: Option<PathBuf>,
+        /// Compare with this chart instead of the spec's folder (e.g. a hand-written one)
+        #[arg(long, value_name = "CHART_DIR")]
+        against: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "unified")]
+        format: crate::report::Format,
+        /// Lines of context around each change
+        #[arg(long, default_value_t = 3, value_name = "N")]
+        context: usize,
+        #[arg(long, value_enum, default_value = "auto")]
+        color: ColorChoice,
+        /// Show secret values in value changes (hidden by default)
+        #[arg(long)]
+        show_secrets: bool,
+        /// Every chart below the folders (hidden and git-ignored folders skipped)
+        #[arg(short = 'r', long)]
+        recursive: bool,
     },
     /// Check a spec; write nothing.
     Validate {
@@ -75,4 +104,12 @@ pub enum Command {
     Schema,
     /// Print a shell completion script, e.g. `chartgen completions bash > /etc/bash_completion.d/chartgen`.
     Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set
+    Auto,
+    Always,
+    Never,
 }

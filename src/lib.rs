@@ -4,6 +4,7 @@
 //! `write` (atomic placement). Each step is a module of its own.
 
 pub mod app;
+pub mod batch;
 pub mod chart;
 pub mod cli;
 pub mod diff;
@@ -18,6 +19,8 @@ pub mod presets;
 pub mod quantity;
 pub mod readme;
 pub mod render;
+pub mod report;
+pub mod review;
 pub mod scaffold;
 pub mod spec;
 pub mod validate;

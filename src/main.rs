@@ -1,35 +1,118 @@
 use std::error::Error as _;
-use std::path::PathBuf;
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
 use chartgen::app::{self, Done, locate};
-use chartgen::cli::{Cli, Command};
+use chartgen::batch::{chart_dirs, parallel};
+use chartgen::cli::{Cli, ColorChoice, Command};
 use chartgen::diff::counts;
 use chartgen::error::Error;
 use chartgen::plan::{Action, Change};
 use chartgen::presets;
+use chartgen::report::{self, Colors};
 use chartgen::scaffold::{NewOptions, new};
 use chartgen::spec::schema_json;
 
-/// The chart on disk differs from what the spec generates (check modes).
+/// Success.
+const EXIT_OK: u8 = 0;
+/// The chart on disk differs from what the spec generates (check and diff modes).
 const EXIT_DIFFERENT: u8 = 1;
 /// Any error: bad input, unreadable files, failed writes.
 const EXIT_ERROR: u8 = 2;
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli.command) {
-        Ok(code) => ExitCode::from(code),
-        Err(err) => {
-            report(&err);
-            ExitCode::from(EXIT_ERROR)
+/// What one command did for one chart, printed once all charts are done.
+#[derive(Default)]
+struct Outcome {
+    out: String,
+    err: String,
+    code: u8,
+}
+
+impl Outcome {
+    fn failed(err: &Error) -> Self {
+        Outcome {
+            err: describe(err),
+            code: EXIT_ERROR,
+            ..Outcome::default()
         }
     }
 }
 
-fn run(command: Command) -> Result<u8, Error> {
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcomes = run(cli.command);
+    let many = outcomes.len() > 1;
+    for (label, outcome) in &outcomes {
+        if many {
+            println!("== {}", label.display());
+        }
+        print!("{}", outcome.out);
+        eprint!("{}", outcome.err);
+    }
+    let code = outcomes
+        .iter()
+        .map(|(_, o)| o.code)
+        .max()
+        .unwrap_or(EXIT_OK);
+    ExitCode::from(code)
+}
+
+/// Runs the command: one outcome per chart it touched.
+fn run(command: Command) -> Vec<(PathBuf, Outcome)> {
+    match command {
+        Command::Generate {
+            dirs,
+            file,
+            out,
+            force,
+            check,
+            recursive,
+        } => for_each_chart(&dirs, file, out, recursive, |spec, out| {
+            if check {
+                check_chart(spec, out)
+            } else {
+                app::generate(spec, out, force).map(|done| summary(&done))
+            }
+        }),
+        Command::Diff {
+            dirs,
+            file,
+            against,
+            format,
+            context,
+            color,
+            show_secrets,
+            recursive,
+        } => {
+            let colors = colors(color);
+            for_each_chart(&dirs, file, None, recursive, |spec, out| {
+                let (review, warnings) = app::diff(spec, out, against.as_deref(), show_secrets)?;
+                let code = if review.is_empty() {
+                    EXIT_OK
+                } else {
+                    EXIT_DIFFERENT
+                };
+                Ok(Outcome {
+                    out: report::render(&review, format, context, colors),
+                    err: warnings_text(&warnings),
+                    code,
+                })
+            })
+        }
+        other => vec![(
+            PathBuf::from("."),
+            single(other).unwrap_or_else(|e| Outcome::failed(&e)),
+        )],
+    }
+}
+
+/// The commands that work on one thing.
+fn single(command: Command) -> Result<Outcome, Error> {
+    let mut out = String::new();
     match command {
         Command::New {
             name,
@@ -50,56 +133,111 @@ fn run(command: Command) -> Result<u8, Error> {
                 storage,
                 force,
             };
-            summary(&new(&options)?);
-            println!("next: helm install {name} {}", options.dir.display());
+            let mut outcome = summary(&new(&options)?);
+            let _ = writeln!(
+                outcome.out,
+                "next: helm install {name} {}",
+                options.dir.display()
+            );
+            return Ok(outcome);
         }
         Command::Presets => {
             for name in presets::names() {
-                println!("{name:<10} {}", presets::summary(&name));
+                let _ = writeln!(out, "{name:<10} {}", presets::summary(&name));
             }
-        }
-        Command::Completions { shell } => {
-            let mut command = Cli::command();
-            clap_complete::generate(shell, &mut command, "chartgen", &mut std::io::stdout());
-        }
-        Command::Generate {
-            dir,
-            file,
-            out,
-            force,
-            check,
-        } => {
-            let (spec, out) = locate(dir.as_deref(), file.as_deref(), out.as_deref());
-            if check {
-                let (changes, warnings) = app::pending(&spec, &out)?;
-                warn(&warnings);
-                stat(&changes);
-                return Ok(if changes.is_empty() {
-                    0
-                } else {
-                    EXIT_DIFFERENT
-                });
-            }
-            summary(&app::generate(&spec, &out, force)?);
         }
         Command::Validate { dir, file } => {
             let (spec, _) = locate(dir.as_deref(), file.as_deref(), None);
-            warn(&app::check(&spec)?);
-            println!("{}: ok", spec.display());
+            let warnings = app::check(&spec)?;
+            let _ = writeln!(out, "{}: ok", spec.display());
+            return Ok(Outcome {
+                out,
+                err: warnings_text(&warnings),
+                code: EXIT_OK,
+            });
         }
-        Command::Schema => print!("{}", schema_json()),
+        Command::Schema => out = schema_json(),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "chartgen", &mut script);
+            out = String::from_utf8_lossy(&script).into_owned();
+        }
+        Command::Generate { .. } | Command::Diff { .. } => unreachable!("handled per chart"),
     }
-    Ok(0)
+    Ok(Outcome {
+        out,
+        ..Outcome::default()
+    })
 }
 
-fn warn(warnings: &[String]) {
-    for warning in warnings {
-        eprintln!("warning: {warning}");
+/// Runs `work` for every chart the command names, in parallel, each with its spec and folder.
+fn for_each_chart(
+    dirs: &[PathBuf],
+    file: Option<PathBuf>,
+    out: Option<PathBuf>,
+    recursive: bool,
+    work: impl Fn(&Path, &Path) -> Result<Outcome, Error> + Sync,
+) -> Vec<(PathBuf, Outcome)> {
+    let charts = chart_dirs(dirs, recursive);
+    if (file.is_some() || out.is_some()) && (charts.len() > 1 || recursive) {
+        let err = "-f and -o name one chart: give at most one folder, without --recursive\n";
+        return vec![(PathBuf::from("."), usage(err))];
+    }
+    if charts.is_empty() {
+        return vec![(
+            PathBuf::from("."),
+            usage("no chartgen.yaml found below the given folders\n"),
+        )];
+    }
+    let explicit = !dirs.is_empty() || recursive;
+    let results = parallel(&charts, |dir| {
+        let (spec, out) = locate(
+            explicit.then_some(dir.as_path()),
+            file.as_deref(),
+            out.as_deref(),
+        );
+        work(&spec, &out).unwrap_or_else(|e| Outcome::failed(&e))
+    });
+    charts.into_iter().zip(results).collect()
+}
+
+fn usage(message: &str) -> Outcome {
+    Outcome {
+        err: format!("error: {message}"),
+        code: EXIT_ERROR,
+        ..Outcome::default()
     }
 }
 
-fn summary(done: &Done) {
-    warn(&done.warnings);
+fn colors(choice: ColorChoice) -> Colors {
+    Colors(match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    })
+}
+
+fn check_chart(spec: &Path, out: &Path) -> Result<Outcome, Error> {
+    let (changes, warnings) = app::pending(spec, out)?;
+    Ok(Outcome {
+        out: stat(&changes),
+        err: warnings_text(&warnings),
+        code: if changes.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_DIFFERENT
+        },
+    })
+}
+
+fn warnings_text(warnings: &[String]) -> String {
+    warnings.iter().map(|w| format!("warning: {w}\n")).collect()
+}
+
+fn summary(done: &Done) -> Outcome {
+    let mut out = String::new();
     let written = &done.written;
     let lines = [
         ("created", &written.created),
@@ -108,17 +246,23 @@ fn summary(done: &Done) {
     ];
     for (verb, paths) in lines {
         for path in paths {
-            println!("{verb:<9} {path}");
+            let _ = writeln!(out, "{verb:<9} {path}");
         }
     }
     if written.created.is_empty() && written.updated.is_empty() && written.removed.is_empty() {
-        println!("up to date ({} files)", written.unchanged.len());
+        let _ = writeln!(out, "up to date ({} files)", written.unchanged.len());
+    }
+    Outcome {
+        out,
+        err: warnings_text(&done.warnings),
+        code: EXIT_OK,
     }
 }
 
 /// One line per file that would change, like `git diff --stat`; nothing when up to date.
-fn stat(changes: &[Change]) {
+fn stat(changes: &[Change]) -> String {
     let width = changes.iter().map(|c| c.path.len()).max().unwrap_or(0);
+    let mut out = String::new();
     for change in changes {
         let (add, del) = counts(&change.old, &change.new);
         let mark = match change.action {
@@ -126,25 +270,28 @@ fn stat(changes: &[Change]) {
             Action::Update => 'M',
             Action::Remove => 'D',
         };
-        println!("{mark} {:<width$} | +{add} -{del}", change.path);
+        let _ = writeln!(out, "{mark} {:<width$} | +{add} -{del}", change.path);
     }
     if !changes.is_empty() {
-        println!(
+        let _ = writeln!(
+            out,
             "{} file(s) out of date: run `chartgen generate`",
             changes.len()
         );
     }
+    out
 }
 
-/// Prints the error once, with every cause below it.
-fn report(err: &Error) {
-    eprintln!("error: {err}");
+/// The error once, with every cause below it.
+fn describe(err: &Error) -> String {
+    let mut text = format!("error: {err}\n");
     if matches!(err, Error::Read { .. } | Error::Write { .. }) {
-        return; // their Display already says the io error
+        return text; // their Display already says the io error
     }
     let mut cause = err.source();
     while let Some(c) = cause {
-        eprintln!("caused by: {c}");
+        let _ = writeln!(text, "caused by: {c}");
         cause = c.source();
     }
+    text
 }

@@ -11,7 +11,7 @@ pub fn chart_yaml(spec: &Spec) -> String {
     chart.insert("name".into(), json!(spec.name));
     chart.insert("description".into(), json!(chart_description(spec)));
     chart.insert("type".into(), json!("application"));
-    chart.insert("version".into(), json!(spec.version));
+    chart.insert("version".into(), json!(spec.chart_version()));
     chart.insert("appVersion".into(), json!(app_version(spec)));
     if !spec.dependencies.is_empty() {
         chart.insert(

@@ -21,9 +21,11 @@ pub struct Spec {
     /// One-line description for Chart.yaml.
     #[serde(default)]
     pub description: Option<String>,
-    /// Chart version (SemVer 2).
-    #[serde(default = "default_chart_version")]
-    pub version: String,
+    /// Chart version (SemVer 2). Leave it out and `chartgen generate` bumps the chart's
+    /// version itself whenever the chart changes (patch, minor or major, as `chartgen diff`
+    /// proposes).
+    #[serde(default)]
+    pub version: Option<String>,
     /// Version of the application; defaults to the image tag.
     #[serde(default)]
     pub app_version: Option<String>,
@@ -109,9 +111,8 @@ pub struct Spec {
     pub dependencies: Vec<Dependency>,
 }
 
-fn default_chart_version() -> String {
-    "0.1.0".into()
-}
+/// The version of a new chart whose spec does not pin one.
+pub const FIRST_VERSION: &str = "0.1.0";
 
 fn default_replicas() -> i64 {
     1
@@ -533,6 +534,11 @@ pub fn schema_json() -> String {
 }
 
 impl Spec {
+    /// The chart version to write: the pinned one, or the first.
+    pub fn chart_version(&self) -> &str {
+        self.version.as_deref().unwrap_or(FIRST_VERSION)
+    }
+
     /// The container ports, with the `port:` shorthand expanded.
     pub fn all_ports(&self) -> Vec<Port> {
         let shorthand = self.port.map(|port| Port {

@@ -67,11 +67,9 @@ impl Checker {
 
     fn spec(&mut self, spec: &Spec) {
         self.name(&spec.name);
-        self.require(is_semver(&spec.version), "version", || {
-            format!(
-                "{:?} is not a SemVer 2 version (e.g. \"0.1.0\")",
-                spec.version
-            )
+        let version = spec.chart_version();
+        self.require(is_semver(version), "version", || {
+            format!("{version:?} is not a SemVer 2 version (e.g. \"0.1.0\")")
         });
         self.image("image", &spec.image);
         self.require(

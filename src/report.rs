@@ -1,0 +1,277 @@
+//! Prints a review for people (unified, stat, markdown) and tools (json).
+
+use std::fmt::Write;
+
+use crate::diff::unified;
+use crate::review::{Review, Status};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Unified,
+    Stat,
+    Json,
+    Markdown,
+}
+
+/// Terminal colors: on for a terminal unless NO_COLOR, or as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Colors(pub bool);
+
+impl Colors {
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+pub fn render(review: &Review, format: Format, context: usize, colors: Colors) -> String {
+    match format {
+        Format::Unified => unified_report(review, context, colors),
+        Format::Stat => stat(review),
+        Format::Json => serde_json::to_string_pretty(review).unwrap_or_default() + "\n",
+        Format::Markdown => markdown(review, context),
+    }
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Added => "added",
+        Status::Removed => "removed",
+        Status::Changed => "changed",
+    }
+}
+
+/// `git diff --stat` style: one line per file, nothing when identical.
+pub fn stat(review: &Review) -> String {
+    let width = review.files.iter().map(|f| f.path.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for f in &review.files {
+        let _ = writeln!(
+            out,
+            " {:<width$} | +{} -{} ({})",
+            f.path,
+            f.additions,
+            f.deletions,
+            f.effect.label()
+        );
+    }
+    if !review.files.is_empty() {
+        let (add, del) = review
+            .files
+            .iter()
+            .fold((0, 0), |(a, d), f| (a + f.additions, d + f.deletions));
+        let _ = writeln!(
+            out,
+            " {} file(s) changed, +{add} -{del}",
+            review.files.len()
+        );
+    }
+    out
+}
+
+fn summary_lines(review: &Review) -> Vec<String> {
+    let mut lines = Vec::new();
+    for f in &review.files {
+        lines.push(format!(
+            "{:<8} {} ({})",
+            status_word(f.status),
+            f.path,
+            f.effect.label()
+        ));
+    }
+    for v in &review.values {
+        let show = |x: &Option<serde_json::Value>| {
+            x.as_ref().map_or("(none)".to_string(), |v| v.to_string())
+        };
+        lines.push(format!(
+            "value    {}: {} → {} ({})",
+            v.key,
+            show(&v.old),
+            show(&v.new),
+            v.effect.label()
+        ));
+    }
+    lines
+}
+
+fn advice_lines(review: &Review) -> Vec<String> {
+    let mut lines = Vec::new();
+    for h in &review.hazards {
+        lines.push(format!(
+            "hazard: {}: {}\n  remedy: {}",
+            h.change, h.problem, h.remedy
+        ));
+    }
+    for w in &review.warnings {
+        lines.push(format!("warning: {w}"));
+    }
+    let v = &review.version;
+    if let (Some(current), Some(proposed)) = (&v.current, &v.proposed)
+        && review.version.bump != crate::review::Bump::None
+    {
+        lines.push(format!(
+            "version: {current} → {proposed} proposed ({})",
+            bump_word(review)
+        ));
+    }
+    lines
+}
+
+fn bump_word(review: &Review) -> String {
+    serde_json::to_value(review.version.bump)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn unified_report(review: &Review, context: usize, colors: Colors) -> String {
+    let mut out = String::new();
+    if review.is_empty() {
+        return out;
+    }
+    for line in summary_lines(review) {
+        let _ = writeln!(out, "{line}");
+    }
+    for line in advice_lines(review) {
+        let code = if line.starts_with("hazard") {
+            "1;31"
+        } else {
+            "33"
+        };
+        let _ = writeln!(out, "{}", colors.paint(code, &line));
+    }
+    let _ = writeln!(out, "overall: {}", review.effect.label());
+    for f in &review.files {
+        for line in file_diff(f, context).lines() {
+            let code = match line.as_bytes().first() {
+                _ if line.starts_with("+++") || line.starts_with("---") => "1",
+                Some(b'+') => "32",
+                Some(b'-') => "31",
+                Some(b'@') => "36",
+                _ => "",
+            };
+            let _ = writeln!(
+                out,
+                "{}",
+                if code.is_empty() {
+                    line.to_string()
+                } else {
+                    colors.paint(code, line)
+                }
+            );
+        }
+    }
+    out
+}
+
+/// A file's diff as the review may show it: a Secret's data values masked.
+fn file_diff(f: &crate::review::FileChange, context: usize) -> String {
+    unified(
+        &f.path,
+        &mask_secret_data(&f.path, &f.old),
+        &mask_secret_data(&f.path, &f.new),
+        context,
+    )
+}
+
+/// Charts chartgen generates hold no secret values, but a hand-written chart compared with
+/// --against may: the values of a Secret's `data:`/`stringData:` keys are replaced.
+fn mask_secret_data(path: &str, text: &str) -> String {
+    if !text.contains("kind: Secret")
+        && !path.ends_with("secret.yaml")
+        && !path.ends_with("secrets.yaml")
+    {
+        return text.to_string();
+    }
+    let mut in_data = false;
+    let mut out = String::new();
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if indent == 0 {
+            in_data = line.starts_with("data:") || line.starts_with("stringData:");
+            out.push_str(line);
+        } else if in_data && line.trim_start().contains(':') && !line.trim_start().starts_with("{{")
+        {
+            let key = line.split(':').next().unwrap_or_default();
+            let _ = write!(out, "{key}: (hidden)");
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn markdown(review: &Review, context: usize) -> String {
+    let mut out = String::from("### chartgen diff\n\n");
+    if review.is_empty() {
+        out.push_str("No changes.\n");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "**Effect on a running release: {}**\n",
+        review.effect.label()
+    );
+    out.push_str("| File | Status | +/- | Effect |\n| --- | --- | --- | --- |\n");
+    for f in &review.files {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | +{} -{} | {} |",
+            f.path,
+            status_word(f.status),
+            f.additions,
+            f.deletions,
+            f.effect.label()
+        );
+    }
+    if !review.values.is_empty() {
+        out.push_str("\n| Value | Before | After | Effect |\n| --- | --- | --- | --- |\n");
+        for v in &review.values {
+            let show = |x: &Option<serde_json::Value>| {
+                x.as_ref().map_or("—".to_string(), |v| {
+                    format!("`{}`", v.to_string().replace('|', "\\|"))
+                })
+            };
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} |",
+                v.key,
+                show(&v.old),
+                show(&v.new),
+                v.effect.label()
+            );
+        }
+    }
+    let advice = advice_lines(review);
+    if !advice.is_empty() {
+        out.push('\n');
+        for line in advice {
+            let line = line.replace("\n  remedy:", "<br>**Remedy:**");
+            let _ = writeln!(
+                out,
+                "> {}",
+                line.replacen("hazard:", "⚠️ **Hazard:**", 1).replacen(
+                    "warning:",
+                    "⚠️ **Warning:**",
+                    1
+                )
+            );
+        }
+    }
+    for f in &review.files {
+        let diff = file_diff(f, context);
+        let fence = if diff.contains("```") { "````" } else { "```" };
+        let _ = write!(
+            out,
+            "\n<details><summary><code>{}</code> ({}, {})</summary>\n\n{fence}diff\n{diff}{fence}\n\n</details>\n",
+            f.path,
+            status_word(f.status),
+            f.effect.label()
+        );
+    }
+    out
+}

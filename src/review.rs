@@ -1,0 +1,674 @@
+//! Reviews a chart change the way a senior SRE would: what changed, file by file and value by
+//! value; what each change does to a running release; which changes Kubernetes will refuse on
+//! an existing StatefulSet, with the remedy; and which chart version the change deserves.
+//!
+//! Helm templates cannot be rendered here, so effects are read from where a change sits: the
+//! values key it touches, or the section of the template its lines fall in.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::diff::counts;
+
+/// What a change does to a running release, from harmless to disruptive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Effect {
+    /// Metadata, NOTES, docs, hooks and tests: nothing running changes.
+    NoOp,
+    /// Objects are updated in place (Service, replicas, update strategy...).
+    Updates,
+    /// The pod template changes: pods are replaced one by one.
+    RollsPods,
+    /// Kubernetes refuses the change on an existing StatefulSet.
+    NeedsRecreate,
+}
+
+impl Effect {
+    pub fn label(self) -> &'static str {
+        match self {
+            Effect::NoOp => "no-op",
+            Effect::Updates => "updates",
+            Effect::RollsPods => "rolls pods",
+            Effect::NeedsRecreate => "needs recreate",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Added,
+    Removed,
+    Changed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileChange {
+    pub path: String,
+    pub status: Status,
+    pub additions: usize,
+    pub deletions: usize,
+    pub effect: Effect,
+    #[serde(skip)]
+    pub old: String,
+    #[serde(skip)]
+    pub new: String,
+}
+
+/// One key of values.yaml whose default changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueChange {
+    pub key: String,
+    pub status: Status,
+    pub old: Option<Value>,
+    pub new: Option<Value>,
+    pub effect: Effect,
+}
+
+/// A change Kubernetes will refuse on a running release, and what to do instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hazard {
+    pub change: String,
+    pub problem: String,
+    pub remedy: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bump {
+    None,
+    Patch,
+    Minor,
+    Major,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Version {
+    pub current: Option<String>,
+    pub new: Option<String>,
+    pub bump: Bump,
+    /// The version the change deserves, from the current one.
+    pub proposed: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Review {
+    pub files: Vec<FileChange>,
+    pub values: Vec<ValueChange>,
+    pub hazards: Vec<Hazard>,
+    pub warnings: Vec<String>,
+    pub version: Version,
+    pub effect: Effect,
+}
+
+impl Review {
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// Compares two charts given as path → text. Secret values are never kept in the review:
+/// `show_secrets` is the only way they appear.
+pub fn review(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+    show_secrets: bool,
+) -> Review {
+    let mut files = Vec::new();
+    let mut hazards = Vec::new();
+    let paths: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    for path in paths {
+        let (before, after) = (old.get(path), new.get(path));
+        if before == after {
+            continue;
+        }
+        let status = match (before, after) {
+            (None, _) => Status::Added,
+            (_, None) => Status::Removed,
+            _ => Status::Changed,
+        };
+        let (before, after) = (
+            before.cloned().unwrap_or_default(),
+            after.cloned().unwrap_or_default(),
+        );
+        let (additions, deletions) = counts(&before, &after);
+        let effect = file_effect(path, status, &before, &after, &mut hazards);
+        files.push(FileChange {
+            path: path.clone(),
+            status,
+            additions,
+            deletions,
+            effect,
+            old: before,
+            new: after,
+        });
+    }
+    let values = value_changes(old.get("values.yaml"), new.get("values.yaml"), show_secrets);
+    for change in &values {
+        if let Some(hazard) = value_hazard(change) {
+            hazards.push(hazard);
+        }
+    }
+    if let Some(values_file) = files.iter_mut().find(|f| f.path == "values.yaml") {
+        values_file.effect = values
+            .iter()
+            .map(|v| v.effect)
+            .max()
+            .unwrap_or(Effect::NoOp);
+    }
+    hazards.dedup();
+    let version = version(old, new, &files, &values, &hazards);
+    let mut warnings = Vec::new();
+    if !files.is_empty() && version.current.is_some() && version.current == version.new {
+        warnings.push(format!(
+            "the chart changed but its version did not: chart-testing (ct lint) rejects that; \
+             set version {} (a {} bump)",
+            version.proposed.clone().unwrap_or_default(),
+            serde_json::to_value(version.bump)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        ));
+    }
+    let effect = files
+        .iter()
+        .map(|f| f.effect)
+        .chain(values.iter().map(|v| v.effect))
+        .max()
+        .unwrap_or(Effect::NoOp);
+    Review {
+        files,
+        values,
+        hazards,
+        warnings,
+        version,
+        effect,
+    }
+}
+
+const ORPHAN: &str = "delete the StatefulSet but keep its pods and claims \
+    (`kubectl delete statefulset <name> --cascade=orphan`), then `helm upgrade`: the new \
+    StatefulSet adopts the running pods";
+
+fn recreate_problem(field: &str) -> String {
+    format!(
+        "Kubernetes refuses to change {field} of an existing StatefulSet: `helm upgrade` fails with \
+         \"updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', \
+         'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden\""
+    )
+}
+
+/// The effect of a changed file, adding the hazards its lines reveal.
+fn file_effect(
+    path: &str,
+    status: Status,
+    old: &str,
+    new: &str,
+    hazards: &mut Vec<Hazard>,
+) -> Effect {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name {
+        "values.yaml" => Effect::NoOp, // judged key by key
+        "Chart.yaml" => chart_yaml_effect(old, new, hazards),
+        "NOTES.txt" | "README.md" | ".helmignore" | "chartgen.schema.json" | "chartgen.lock" => {
+            Effect::NoOp
+        }
+        _ if path.contains("/tests/") || name.starts_with("hook-") => Effect::NoOp,
+        "configmap.yaml" | "secret.yaml" => Effect::RollsPods,
+        "_helpers.tpl" => helpers_effect(old, new, hazards),
+        "statefulset.yaml" if status == Status::Changed => statefulset_effect(old, new, hazards),
+        "service-headless.yaml" | "service.yaml" if status == Status::Changed => {
+            service_effect(path, old, new, hazards)
+        }
+        _ if status == Status::Removed && name == "statefulset.yaml" => Effect::NeedsRecreate,
+        _ => Effect::Updates,
+    }
+}
+
+/// Chart.yaml's name is the `app.kubernetes.io/name` selector label; its versions are pod labels.
+fn chart_yaml_effect(old: &str, new: &str, hazards: &mut Vec<Hazard>) -> Effect {
+    let field = |text: &str, key: &str| scalar_field(text, key);
+    if field(old, "name") != field(new, "name") {
+        hazards.push(Hazard {
+            change: "the chart name (the app.kubernetes.io/name selector label)".into(),
+            problem: recreate_problem("the selector"),
+            remedy: format!(
+                "{ORPHAN}; the old pods no longer match the selector, so delete them once the new \
+                 ones are ready, or keep the old name with nameOverride"
+            ),
+        });
+        return Effect::NeedsRecreate;
+    }
+    if field(old, "version") != field(new, "version")
+        || field(old, "appVersion") != field(new, "appVersion")
+    {
+        Effect::RollsPods
+    } else {
+        Effect::NoOp
+    }
+}
+
+fn scalar_field(text: &str, key: &str) -> Option<String> {
+    let value: serde_json::Value = serde_yaml::from_str(text).ok()?;
+    value
+        .get(key)
+        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+}
+
+/// Changed lines inside the selectorLabels helper change the StatefulSet's selector.
+fn helpers_effect(old: &str, new: &str, hazards: &mut Vec<Hazard>) -> Effect {
+    if define_block(old, "selectorLabels") != define_block(new, "selectorLabels") {
+        hazards.push(Hazard {
+            change: "the selector labels helper".into(),
+            problem: recreate_problem("the selector"),
+            remedy: ORPHAN.into(),
+        });
+        return Effect::NeedsRecreate;
+    }
+    Effect::RollsPods
+}
+
+fn define_block<'a>(text: &'a str, helper: &str) -> Vec<&'a str> {
+    let suffix = format!(".{helper}\" -}}}}");
+    text.lines()
+        .skip_while(|l| !(l.contains("define \"") && l.ends_with(&suffix)))
+        .take_while(|l| !l.starts_with("{{- end"))
+        .collect()
+}
+
+/// Which part of the StatefulSet each changed line falls in, by the nearest key under `spec:`.
+fn statefulset_effect(old: &str, new: &str, hazards: &mut Vec<Hazard>) -> Effect {
+    let mut effect = Effect::NoOp;
+    for section in changed_sections(old, new) {
+        let section_effect = match section.as_str() {
+            "template" => Effect::RollsPods,
+            "volumeClaimTemplates" | "selector" | "serviceName" | "podManagementPolicy" => {
+                hazards.push(Hazard {
+                    change: format!("the StatefulSet's {section}"),
+                    problem: recreate_problem(&section),
+                    remedy: section_remedy(&section),
+                });
+                Effect::NeedsRecreate
+            }
+            _ => Effect::Updates,
+        };
+        effect = effect.max(section_effect);
+    }
+    effect
+}
+
+fn section_remedy(section: &str) -> String {
+    match section {
+        "volumeClaimTemplates" => format!(
+            "existing claims keep their old settings; to resize, patch each PVC when its \
+             StorageClass allows expansion; then {ORPHAN}"
+        ),
+        _ => ORPHAN.into(),
+    }
+}
+
+/// The `spec:` sections (two-space keys) that contain a line added or removed between texts.
+fn changed_sections(old: &str, new: &str) -> std::collections::BTreeSet<String> {
+    let mut sections = std::collections::BTreeSet::new();
+    let diff = similar::TextDiff::from_lines(old, new);
+    for (side, text) in [
+        (similar::ChangeTag::Delete, old),
+        (similar::ChangeTag::Insert, new),
+    ] {
+        let lines: Vec<&str> = text.lines().collect();
+        let owners = section_of_each_line(&lines);
+        for change in diff.iter_all_changes().filter(|c| c.tag() == side) {
+            let index = match side {
+                similar::ChangeTag::Delete => change.old_index(),
+                _ => change.new_index(),
+            };
+            if let Some(owner) = index.and_then(|i| owners.get(i).cloned().flatten()) {
+                sections.insert(owner);
+            }
+        }
+    }
+    sections
+}
+
+/// For each line, the key at indentation 2 (a child of `spec:`) it belongs to.
+fn section_of_each_line(lines: &[&str]) -> Vec<Option<String>> {
+    let mut current: Option<String> = None;
+    let mut in_spec = false;
+    lines
+        .iter()
+        .map(|line| {
+            let indent = line.len() - line.trim_start().len();
+            let trimmed = line.trim_start();
+            if indent == 0 && !trimmed.is_empty() && !trimmed.starts_with("{{") {
+                in_spec = trimmed.starts_with("spec:");
+                current = None;
+            } else if in_spec
+                && indent == 2
+                && !trimmed.starts_with("{{")
+                && !trimmed.starts_with('#')
+            {
+                current = trimmed.split(':').next().map(str::to_string);
+            }
+            current.clone()
+        })
+        .collect()
+}
+
+/// A Service's clusterIP is immutable: switching headless and ClusterIP is refused.
+fn service_effect(path: &str, old: &str, new: &str, hazards: &mut Vec<Hazard>) -> Effect {
+    let headless = |text: &str| text.lines().any(|l| l.trim() == "clusterIP: None");
+    if headless(old) != headless(new) {
+        hazards.push(Hazard {
+            change: format!("{path} switches between headless and ClusterIP"),
+            problem: "a Service's clusterIP is immutable: the upgrade fails with \
+                      \"spec.clusterIP: Invalid value: ... field is immutable\""
+                .into(),
+            remedy: "delete the Service (`kubectl delete service <name>`) right before \
+                     `helm upgrade`; clients lose it for that moment"
+                .into(),
+        });
+        return Effect::NeedsRecreate;
+    }
+    Effect::Updates
+}
+
+/// values.yaml compared as data: changed leaves by dotted key, comments and order ignored.
+fn value_changes(
+    old: Option<&String>,
+    new: Option<&String>,
+    show_secrets: bool,
+) -> Vec<ValueChange> {
+    let leaves = |text: Option<&String>| {
+        let value: Value = text
+            .and_then(|t| serde_yaml::from_str(t).ok())
+            .unwrap_or(Value::Null);
+        let mut out = BTreeMap::new();
+        flatten("", &value, &mut out);
+        out
+    };
+    let (old, new) = (leaves(old), leaves(new));
+    let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    keys.into_iter()
+        .filter(|k| old.get(*k) != new.get(*k))
+        .map(|key| {
+            let (before, after) = (old.get(key).cloned(), new.get(key).cloned());
+            let status = match (&before, &after) {
+                (None, _) => Status::Added,
+                (_, None) => Status::Removed,
+                _ => Status::Changed,
+            };
+            let hide = !show_secrets && key.starts_with("secrets.");
+            let mask = |v: Option<Value>| {
+                if hide {
+                    v.map(|_| Value::String("(hidden)".into()))
+                } else {
+                    v
+                }
+            };
+            ValueChange {
+                key: key.clone(),
+                status,
+                old: mask(before),
+                new: mask(after),
+                effect: value_effect(key),
+            }
+        })
+        .collect()
+}
+
+fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, Value>) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        Value::Null if prefix.is_empty() => {}
+        other => {
+            out.insert(prefix.to_string(), other.clone());
+        }
+    }
+}
+
+/// What changing a values key does to a running release.
+pub fn value_effect(key: &str) -> Effect {
+    let mut parts = key.split('.');
+    let first = parts.next().unwrap_or_default();
+    let second = parts.next();
+    let third = parts.next();
+    match first {
+        "replicaCount"
+        | "updateStrategy"
+        | "persistentVolumeClaimRetentionPolicy"
+        | "service"
+        | "ingress" => Effect::Updates,
+        "serviceAccount" if second == Some("name") || second == Some("create") => Effect::RollsPods,
+        "serviceAccount" => Effect::Updates,
+        "podManagementPolicy" | "nameOverride" | "fullnameOverride" => Effect::NeedsRecreate,
+        "persistence" if second == Some("enabled") => Effect::NeedsRecreate,
+        "persistence" if third == Some("mountPath") => Effect::RollsPods,
+        "persistence" => Effect::NeedsRecreate,
+        "hooks" | "tests" => Effect::NoOp,
+        _ => Effect::RollsPods,
+    }
+}
+
+fn value_hazard(change: &ValueChange) -> Option<Hazard> {
+    if change.effect != Effect::NeedsRecreate {
+        return None;
+    }
+    let key = change.key.as_str();
+    let (problem, remedy) = if key.ends_with(".size") {
+        (
+            recreate_problem("volumeClaimTemplates"),
+            format!(
+                "resize each existing PVC directly when its StorageClass allows expansion \
+                 (`kubectl patch pvc <claim>-<statefulset>-N -p '{{\"spec\":{{\"resources\":{{\"requests\":{{\"storage\":\"<size>\"}}}}}}}}'`), \
+                 then {ORPHAN}"
+            ),
+        )
+    } else if key.starts_with("persistence.") {
+        (
+            recreate_problem("volumeClaimTemplates"),
+            format!(
+                "existing claims keep their old settings (only new pods get the new ones); {ORPHAN}"
+            ),
+        )
+    } else if key == "podManagementPolicy" {
+        (recreate_problem("podManagementPolicy"), ORPHAN.to_string())
+    } else if key == "nameOverride" {
+        (
+            recreate_problem("the selector (app.kubernetes.io/name)"),
+            format!("{ORPHAN}; delete the old pods once the new ones are ready"),
+        )
+    } else {
+        (
+            "renames the StatefulSet and its headless Service: Helm deletes the old StatefulSet \
+             and its pods, and the new pods get new, empty claims"
+                .to_string(),
+            "keep the name, or copy the data from the old claims into the new ones before use"
+                .to_string(),
+        )
+    };
+    Some(Hazard {
+        change: format!("values.yaml {key}"),
+        problem,
+        remedy,
+    })
+}
+
+fn version(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+    files: &[FileChange],
+    values: &[ValueChange],
+    hazards: &[Hazard],
+) -> Version {
+    let current = old
+        .get("Chart.yaml")
+        .and_then(|t| scalar_field(t, "version"));
+    let new_version = new
+        .get("Chart.yaml")
+        .and_then(|t| scalar_field(t, "version"));
+    let without_version = |files: &BTreeMap<String, String>| {
+        let mut chart: Value = files
+            .get("Chart.yaml")
+            .and_then(|t| serde_yaml::from_str(t).ok())
+            .unwrap_or(Value::Null);
+        if let Some(map) = chart.as_object_mut() {
+            map.remove("version");
+        }
+        chart
+    };
+    let content_changed = files.iter().any(|f| f.path != "Chart.yaml")
+        || without_version(old) != without_version(new);
+    let bump = if !content_changed {
+        Bump::None
+    } else if !hazards.is_empty() || values.iter().any(|v| v.status == Status::Removed) {
+        Bump::Major
+    } else if values.iter().any(|v| v.status == Status::Added) {
+        Bump::Minor
+    } else {
+        Bump::Patch
+    };
+    let proposed = current.as_deref().and_then(|c| bumped(c, bump));
+    Version {
+        current,
+        new: new_version,
+        bump,
+        proposed,
+    }
+}
+
+/// `1.4.2` bumped: patch `1.4.3`, minor `1.5.0`, major `2.0.0`. Pre-release and build parts
+/// are dropped. None when `version` is not SemVer.
+pub fn bumped(version: &str, bump: Bump) -> Option<String> {
+    let core = version.split(['-', '+']).next()?;
+    let parts: Vec<u64> = core
+        .split('.')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [major, minor, patch] = parts[..] else {
+        return None;
+    };
+    Some(match bump {
+        Bump::None => version.to_string(),
+        Bump::Patch => format!("{major}.{minor}.{}", patch + 1),
+        Bump::Minor => format!("{major}.{}.0", minor + 1),
+        Bump::Major => format!("{}.0.0", major + 1),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(p, c)| (p.to_string(), c.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn value_changes_are_listed_by_key_ignoring_comments_and_order() {
+        let old = files(&[(
+            "values.yaml",
+            "# c\nreplicaCount: 1\nimage:\n  tag: \"1\"\n",
+        )]);
+        let new = files(&[(
+            "values.yaml",
+            "image:\n  tag: \"2\"\nreplicaCount: 1\nextra: {}\n",
+        )]);
+        let r = review(&old, &new, false);
+        let got: Vec<_> = r
+            .values
+            .iter()
+            .map(|v| (v.key.as_str(), v.status, v.effect))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("extra", Status::Added, Effect::RollsPods),
+                ("image.tag", Status::Changed, Effect::RollsPods)
+            ]
+        );
+        assert_eq!(r.version.bump, Bump::Minor, "a key was added");
+        assert_eq!(
+            r.version.proposed, None,
+            "no Chart.yaml, no version to bump"
+        );
+    }
+
+    #[test]
+    fn a_storage_size_change_is_a_hazard_with_the_resize_remedy() {
+        let chart = "name: app\nversion: 1.2.3\n";
+        let old = files(&[
+            ("Chart.yaml", chart),
+            ("values.yaml", "persistence:\n  data:\n    size: 1Gi\n"),
+        ]);
+        let new = files(&[
+            ("Chart.yaml", chart),
+            ("values.yaml", "persistence:\n  data:\n    size: 5Gi\n"),
+        ]);
+        let r = review(&old, &new, false);
+        assert_eq!(r.effect, Effect::NeedsRecreate);
+        assert_eq!(r.hazards.len(), 1);
+        assert!(
+            r.hazards[0].remedy.contains("kubectl patch pvc"),
+            "{:?}",
+            r.hazards
+        );
+        assert_eq!(r.version.bump, Bump::Major);
+        assert_eq!(r.version.proposed.as_deref(), Some("2.0.0"));
+        assert!(r.warnings[0].starts_with("the chart changed but its version did not"));
+    }
+
+    #[test]
+    fn secret_values_are_hidden_unless_asked() {
+        let old = files(&[("values.yaml", "secrets:\n  TOKEN: a\n")]);
+        let new = files(&[("values.yaml", "secrets:\n  TOKEN: b\n")]);
+        assert_eq!(
+            review(&old, &new, false).values[0].new,
+            Some(Value::String("(hidden)".into()))
+        );
+        assert_eq!(
+            review(&old, &new, true).values[0].new,
+            Some(Value::String("b".into()))
+        );
+    }
+
+    #[test]
+    fn statefulset_lines_are_judged_by_their_section() {
+        let old = "spec:\n  serviceName: a\n  template:\n    spec:\n      x: 1\n  volumeClaimTemplates:\n    - size: 1\n";
+        let pod = old.replace("x: 1", "x: 2");
+        let claims = old.replace("size: 1", "size: 2");
+        let mut hazards = Vec::new();
+        assert_eq!(
+            statefulset_effect(old, &pod, &mut hazards),
+            Effect::RollsPods
+        );
+        assert!(hazards.is_empty());
+        assert_eq!(
+            statefulset_effect(old, &claims, &mut hazards),
+            Effect::NeedsRecreate
+        );
+        assert_eq!(hazards[0].change, "the StatefulSet's volumeClaimTemplates");
+    }
+
+    #[test]
+    fn versions_bump_by_semver() {
+        assert_eq!(bumped("1.4.2", Bump::Patch).as_deref(), Some("1.4.3"));
+        assert_eq!(bumped("1.4.2-rc.1", Bump::Minor).as_deref(), Some("1.5.0"));
+        assert_eq!(bumped("1.4.2", Bump::Major).as_deref(), Some("2.0.0"));
+        assert_eq!(bumped("x", Bump::Patch), None);
+    }
+}

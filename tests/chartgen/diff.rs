@@ -1,0 +1,294 @@
+//! `chartgen diff`: exit codes like diff(1), value changes, effects, hazards, formats, and
+//! secrets kept out of the output.
+
+use serde_json::Value;
+
+use crate::support::{chartgen, root, snapshot, stderr, stdout};
+
+const SPEC: &str = "name: app\nversion: 1.0.0\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\nstorage:\n  - {name: data, size: 1Gi, mountPath: /data}\n";
+
+fn generated() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("chartgen.yaml"), SPEC).unwrap();
+    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    tmp
+}
+
+fn edit(dir: &std::path::Path, from: &str, to: &str) {
+    let spec = std::fs::read_to_string(dir.join("chartgen.yaml")).unwrap();
+    assert!(spec.contains(from), "{from}");
+    std::fs::write(dir.join("chartgen.yaml"), spec.replacen(from, to, 1)).unwrap();
+}
+
+fn json_diff(dir: &std::path::Path) -> (Option<i32>, Value) {
+    let out = chartgen(&["diff", "--format", "json"], dir);
+    (
+        out.status.code(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn identical_charts_exit_0_with_no_output() {
+    let tmp = generated();
+    for format in ["stat", "unified"] {
+        let out = chartgen(&["diff", "--format", format], tmp.path());
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        assert_eq!(stdout(&out), "", "{format}");
+    }
+}
+
+#[test]
+fn a_replicas_change_updates_in_place_without_hazard() {
+    let tmp = generated();
+    edit(tmp.path(), "port: 8080\n", "port: 8080\nreplicas: 3\n");
+    let before = snapshot(tmp.path());
+    let out = chartgen(&["diff", "--color", "never"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("value    replicaCount: 1 → 3 (updates)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--- a/values.yaml\n+++ b/values.yaml\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n-replicaCount: 1\n+replicaCount: 3\n"),
+        "{text}"
+    );
+    assert!(!text.contains("hazard"), "{text}");
+    assert!(text.contains("overall: updates\n"), "{text}");
+    assert!(
+        text.contains("warning: the chart changed but its version did not"),
+        "pinned 1.0.0: {text}"
+    );
+    assert!(
+        text.contains("version: 1.0.0 → 1.0.1 proposed (patch)"),
+        "{text}"
+    );
+    assert_eq!(snapshot(tmp.path()), before, "diff writes nothing");
+}
+
+#[test]
+fn a_storage_size_change_warns_with_the_remedy() {
+    let tmp = generated();
+    edit(tmp.path(), "size: 1Gi", "size: 5Gi");
+    let (code, review) = json_diff(tmp.path());
+    assert_eq!(code, Some(1));
+    assert_eq!(review["effect"], "needs-recreate");
+    let hazard = &review["hazards"][0];
+    assert_eq!(hazard["change"], "values.yaml persistence.data.size");
+    assert!(
+        hazard["remedy"]
+            .as_str()
+            .unwrap()
+            .contains("--cascade=orphan")
+    );
+    assert_eq!(review["version"]["bump"], "major");
+}
+
+#[test]
+fn a_rename_is_a_selector_hazard() {
+    let tmp = generated();
+    edit(tmp.path(), "name: app\n", "name: shop\n");
+    let (code, review) = json_diff(tmp.path());
+    assert_eq!(code, Some(1));
+    let changes: Vec<&str> = review["hazards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["change"].as_str().unwrap())
+        .collect();
+    assert!(
+        changes.contains(&"the chart name (the app.kubernetes.io/name selector label)"),
+        "{changes:?}"
+    );
+}
+
+#[test]
+fn secrets_changed_show_keys_not_values() {
+    let tmp = generated();
+    edit(
+        tmp.path(),
+        "port: 8080\n",
+        "port: 8080\nsecrets:\n  - {name: API_URL, value: \"https://old\", notSecret: true}\n",
+    );
+    assert!(
+        chartgen(&["generate", "--force"], tmp.path())
+            .status
+            .success()
+    );
+    edit(tmp.path(), "https://old", "https://new");
+    let text = stdout(&chartgen(&["diff", "--color", "never"], tmp.path()));
+    assert!(
+        text.contains("value    secrets.API_URL: \"(hidden)\" → \"(hidden)\" (rolls pods)"),
+        "{text}"
+    );
+    let shown = stdout(&chartgen(
+        &[
+            "diff",
+            "--color",
+            "never",
+            "--show-secrets",
+            "--format",
+            "json",
+        ],
+        tmp.path(),
+    ));
+    assert!(shown.contains("https://new"), "{shown}");
+}
+
+#[test]
+fn the_unversioned_spec_gets_its_bump_applied_by_generate() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("chartgen.yaml"),
+        SPEC.replace("version: 1.0.0\n", ""),
+    )
+    .unwrap();
+    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    let version = |dir: &std::path::Path| {
+        let chart: Value =
+            serde_yaml::from_str(&std::fs::read_to_string(dir.join("Chart.yaml")).unwrap())
+                .unwrap();
+        chart["version"].as_str().unwrap().to_string()
+    };
+    assert_eq!(version(tmp.path()), "0.1.0");
+    edit(tmp.path(), "port: 8080\n", "port: 8080\nreplicas: 2\n");
+    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    assert_eq!(version(tmp.path()), "0.1.1", "defaults changed: patch");
+    edit(tmp.path(), "port: 8080\n", "port: 8080\nenv: {A: b}\n");
+    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    assert_eq!(
+        version(tmp.path()),
+        "0.1.2",
+        "a default changed (extraEnvVars): patch"
+    );
+    edit(tmp.path(), "size: 1Gi", "size: 2Gi");
+    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    assert_eq!(version(tmp.path()), "1.0.0", "a hazard: major");
+    let check = chartgen(&["generate", "--check"], tmp.path());
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "stable once generated: {}",
+        stdout(&check)
+    );
+}
+
+#[test]
+fn markdown_is_ready_for_a_pull_request() {
+    let tmp = generated();
+    edit(tmp.path(), "size: 1Gi", "size: 5Gi");
+    let text = stdout(&chartgen(&["diff", "--format", "markdown"], tmp.path()));
+    assert!(
+        text.starts_with(
+            "### chartgen diff\n\n**Effect on a running release: needs recreate**\n\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("| File | Status | +/- | Effect |\n| --- | --- | --- | --- |\n"));
+    assert!(
+        text.contains("| `persistence.data.size` | `\"1Gi\"` | `\"5Gi\"` | needs recreate |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("> ⚠️ **Hazard:** values.yaml persistence.data.size"),
+        "{text}"
+    );
+    let details = text.matches("<details><summary>").count();
+    assert_eq!(details, text.matches("</details>").count());
+    assert_eq!(details, text.matches("```diff\n").count());
+    assert!(details >= 2);
+}
+
+#[test]
+fn against_a_hand_written_seed_chart() {
+    let fixture = root().join("tests/fixtures/seed-web-apps");
+    let spec = root().join("examples/web-apps/chartgen.yaml");
+    let args = [
+        "diff",
+        "-f",
+        spec.to_str().unwrap(),
+        "--against",
+        fixture.to_str().unwrap(),
+        "--color",
+        "never",
+    ];
+    let out = chartgen(&args, &root());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("removed  templates/secrets.yaml"), "{text}");
+    assert!(
+        text.contains("added    templates/service-headless.yaml"),
+        "{text}"
+    );
+    assert!(
+        text.contains("changed  templates/statefulset.yaml"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("bXktc2VjcmV0LXBhc3N3b3Jk"),
+        "a hand-written Secret's value leaked: {text}"
+    );
+    assert!(text.contains("-  password: (hidden)"), "{text}");
+    assert!(
+        text.contains("value    password: \"my-secret-password\" → (none)")
+            || text.contains("value    password:"),
+        "{text}"
+    );
+}
+
+#[test]
+fn many_charts_at_once_with_recursive_search() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["a", "b", "c"] {
+        let dir = tmp.path().join("services").join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("chartgen.yaml"),
+            SPEC.replace("name: app", &format!("name: {name}")),
+        )
+        .unwrap();
+    }
+    let out = chartgen(&["generate", "-r"], tmp.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).matches("== ").count(), 3);
+    let check = chartgen(
+        &["generate", "--check", "--recursive", "services"],
+        tmp.path(),
+    );
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+    edit(&tmp.path().join("services/b"), "port: 8080", "port: 9090");
+    let check = chartgen(&["generate", "--check", "-r"], tmp.path());
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "one stale chart fails the run"
+    );
+    let text = stdout(&check);
+    let b = text
+        .split("== services/b\n")
+        .nth(1)
+        .unwrap()
+        .split("== ")
+        .next()
+        .unwrap();
+    assert!(b.contains("M values.yaml"), "{text}");
+    assert!(
+        text.contains("== services/c\n") && !text.contains("== services/c\nM"),
+        "{text}"
+    );
+    let diff = chartgen(
+        &["diff", "--format", "stat", "services/a", "services/b"],
+        tmp.path(),
+    );
+    assert_eq!(diff.status.code(), Some(1));
+    assert!(
+        stdout(&diff).starts_with("== services/a\n== services/b\n README.md"),
+        "{}",
+        stdout(&diff)
+    );
+}
