@@ -1,20 +1,49 @@
 #!/usr/bin/env bash
-# Measures generating the reference spec (examples/web-apps), in process and as a whole process,
-# next to `cp -r` of the chart it writes, in the same run. Needs hyperfine (apt-get install
-# hyperfine). Numbers go into the README's Speed section by hand.
+# chartgen's speed, each figure next to a baseline measured in the same run. Needs hyperfine
+# (apt-get install hyperfine) and git. The README's Speed section quotes the results.
+#  1. generate the reference spec (examples/web-apps) as a whole process vs `cp -r` of its chart
+#  2. in-process: parse + validate, render, and the review of a large change
+#  3. `generate --check` over 500 charts
+#  4. `diff -ru` and `git diff --no-index` on the large change's trees
+#  5. `chartgen diff` of one chart against its spec vs `diff -ru` of the same two folders
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "bench.sh needs hyperfine: apt-get install hyperfine" >&2; exit 2; }
 
 cargo build --release --quiet
-cargo bench --quiet --bench render
-
+bin="$PWD/target/release/chartgen"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp examples/web-apps/chartgen.yaml "$work/spec.yaml"
-bin="$PWD/target/release/chartgen"
-"$bin" generate -f "$work/spec.yaml" -o "$work/chart" >/dev/null
 
+echo "== 1. generate vs cp -r"
+cp examples/web-apps/chartgen.yaml "$work/spec.yaml"
+"$bin" generate -f "$work/spec.yaml" -o "$work/chart" >/dev/null
 hyperfine --warmup 20 --runs 300 -N \
   --prepare "rm -rf $work/out" "$bin generate -f $work/spec.yaml -o $work/out" \
   --prepare "rm -rf $work/copy" "cp -r $work/chart $work/copy"
+
+echo "== 2. in process"
+cargo bench --quiet --bench render
+
+echo "== 3. generate --check over 500 charts"
+for i in $(seq 1 500); do
+  mkdir -p "$work/fleet/svc-$i"
+  sed "s/^name: web-apps/name: svc-$i/" examples/web-apps/chartgen.yaml > "$work/fleet/svc-$i/chartgen.yaml"
+done
+"$bin" generate -r "$work/fleet" >/dev/null
+hyperfine --warmup 2 --runs 10 -N "$bin generate --check -r $work/fleet"
+
+echo "== 4. a large change (200 files, ~5% of lines): diff -ru and git diff --no-index"
+cargo bench --quiet --bench render -- --write-trees "$work/trees"
+hyperfine --warmup 5 --runs 50 -i -N \
+  "diff -ru $work/trees/old $work/trees/new" \
+  "git diff --no-index --no-color $work/trees/old $work/trees/new"
+
+echo "== 5. chartgen diff of one chart vs diff -ru of the same folders"
+cp -r "$work/chart" "$work/edited"
+sed -i 's/^replicas: 1/replicas: 3/; s/size: 1Gi/size: 2Gi/' "$work/spec.yaml"
+"$bin" generate -f "$work/spec.yaml" -o "$work/edited" >/dev/null
+sed -i 's/^replicas: 3/replicas: 1/; s/size: 2Gi/size: 1Gi/' "$work/spec.yaml"
+hyperfine --warmup 20 --runs 300 -i -N \
+  "$bin diff -f $work/spec.yaml --against $work/edited --color never" \
+  "diff -ru $work/chart $work/edited"

@@ -156,7 +156,7 @@ fn single(command: Command) -> Result<Outcome, Error> {
                 code: EXIT_OK,
             });
         }
-        Command::Schema => out = schema_json(),
+        Command::Schema => out = schema_json().to_string(),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "chartgen", &mut script);

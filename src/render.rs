@@ -17,6 +17,7 @@ use crate::metadata::{chart_description, chart_yaml};
 use crate::readme::parameters;
 use crate::spec::{Hook, Spec, schema_json};
 use crate::values::{entries, event_list, service_target, test_http_path, values_yaml, wire};
+use crate::yaml::Entry;
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static ENGINE: OnceLock<Tera> = OnceLock::new();
@@ -77,7 +78,8 @@ pub fn render(spec: &Spec) -> Result<Chart, Error> {
     let model = model(spec);
     let mut chart = Chart::default();
     chart.insert("Chart.yaml", chart_yaml(spec));
-    chart.insert("values.yaml", values_yaml(spec));
+    let entries = entries(spec);
+    chart.insert("values.yaml", values_yaml(spec, &entries));
     chart.insert(SCHEMA_FILE, schema_json());
     for template in all_files(&TEMPLATES) {
         let name = template_name(template);
@@ -86,7 +88,7 @@ pub fn render(spec: &Spec) -> Result<Chart, Error> {
         }
         chart.insert(name.clone(), render_one(tera, &name, &model)?);
     }
-    chart.insert(README_TEMPLATE, render_readme(tera, spec, model)?);
+    chart.insert(README_TEMPLATE, render_readme(tera, spec, model, &entries)?);
     for hook in &spec.hooks {
         let model = Model {
             hook: Some(model_hook(hook)),
@@ -118,12 +120,17 @@ struct ReadmeModel<'a> {
     parameters: String,
 }
 
-fn render_readme(tera: &Tera, spec: &Spec, model: Model) -> Result<String, Error> {
+fn render_readme(
+    tera: &Tera,
+    spec: &Spec,
+    model: Model,
+    entries: &[Entry],
+) -> Result<String, Error> {
     let readme = ReadmeModel {
         model,
         description: chart_description(spec),
         hooks: spec.hooks.iter().map(|h| h.name.as_str()).collect(),
-        parameters: parameters(&entries(spec)),
+        parameters: parameters(entries),
     };
     let failed = |source| Error::Template {
         template: README_TEMPLATE.to_string(),

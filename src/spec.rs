@@ -528,7 +528,14 @@ pub struct Dependency {
 }
 
 /// The JSON Schema of the spec, for editors (`# yaml-language-server: $schema=...`).
-pub fn schema_json() -> String {
+/// Deriving it takes about a millisecond, more than rendering a whole chart, so the derived
+/// text is committed and embedded; a test keeps it equal to `derived_schema_json`.
+pub fn schema_json() -> &'static str {
+    include_str!("../schema/chartgen.schema.json")
+}
+
+/// The schema as schemars derives it from the types above.
+pub fn derived_schema_json() -> String {
     let schema = schemars::schema_for!(Spec);
     serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
 }
@@ -547,5 +554,25 @@ impl Spec {
             protocol: Protocol::Tcp,
         });
         shorthand.into_iter().chain(self.ports.clone()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_embedded_schema_is_the_derived_one() {
+        let derived = super::derived_schema_json();
+        if std::env::var_os("CHARTGEN_BLESS").is_some() {
+            std::fs::write(
+                concat!(env!("CARGO_MANIFEST_DIR"), "/schema/chartgen.schema.json"),
+                &derived,
+            )
+            .unwrap();
+            return;
+        }
+        assert!(
+            super::schema_json() == derived,
+            "schema/chartgen.schema.json is stale: run `CHARTGEN_BLESS=1 cargo test schema` and commit it"
+        );
     }
 }
