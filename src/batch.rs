@@ -38,6 +38,9 @@ pub fn chart_dirs(dirs: &[PathBuf], recursive: bool) -> Vec<PathBuf> {
 
 /// Runs `work` on every item on all cores; results come back in the items' order.
 pub fn parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.len() < 2 {
+        return items.iter().map(work).collect(); // a thread costs more than one chart
+    }
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(items.len().max(1));
