@@ -25,5 +25,6 @@ pub mod scaffold;
 pub mod spec;
 pub mod validate;
 pub mod values;
+pub mod values_schema;
 pub mod write;
 pub mod yaml;

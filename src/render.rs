@@ -17,6 +17,7 @@ use crate::metadata::{chart_description, chart_yaml};
 use crate::readme::parameters;
 use crate::spec::{Hook, Spec, schema_json};
 use crate::values::{entries, event_list, service_target, test_http_path, values_yaml, wire};
+use crate::values_schema::values_schema;
 use crate::yaml::Entry;
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -81,6 +82,12 @@ pub fn render(spec: &Spec) -> Result<Chart, Error> {
     let entries = entries(spec);
     chart.insert("values.yaml", values_yaml(spec, &entries));
     chart.insert(SCHEMA_FILE, schema_json());
+    let dependencies: Vec<String> = spec
+        .dependencies
+        .iter()
+        .map(|d| d.alias.clone().unwrap_or_else(|| d.name.clone()))
+        .collect();
+    chart.insert("values.schema.json", values_schema(&entries, &dependencies));
     for template in all_files(&TEMPLATES) {
         let name = template_name(template);
         if name == HOOK_TEMPLATE || name == README_TEMPLATE || !wanted(&name, &model) {

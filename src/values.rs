@@ -23,13 +23,18 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             "replicaCount",
             "Number of pods in the StatefulSet.",
             spec.replicas,
-        ),
+        )
+        .schema(json!({ "type": "integer", "minimum": 0 })),
         image("image", "The application's container image.", &spec.image),
         Entry::data(
             "imagePullSecrets",
             "Secrets for pulling images from a private registry.",
             pull_secrets(&spec.image),
-        ),
+        )
+        .schema(json!({
+            "type": "array",
+            "items": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" } } },
+        })),
         Entry::data(
             "nameOverride",
             "Replaces the chart name in resource names.",
@@ -79,7 +84,13 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             "containerPorts",
             "Container port numbers, by port name.",
             container_ports(spec),
-        ),
+        )
+        .schema(json!({
+            "type": "object",
+            "properties": spec.all_ports().iter().map(|p| (p.name.clone(), port_schema())).collect::<Map<_, _>>(),
+            "required": spec.all_ports().iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
+            "additionalProperties": false,
+        })),
     ];
     if spec.service.enabled {
         entries.push(service(spec));
@@ -108,22 +119,48 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             "podManagementPolicy",
             "OrderedReady starts pods one by one; Parallel starts them all at once.\nImmutable: changing it needs the StatefulSet recreated.",
             wire(spec.policy),
-        ),
-        Entry::data("updateStrategy", "How pods are replaced on upgrade.", update_strategy(&spec.strategy)),
+        )
+        .schema(one_of(&["OrderedReady", "Parallel"])),
+        Entry::data("updateStrategy", "How pods are replaced on upgrade.", update_strategy(&spec.strategy))
+            .schema(json!({
+                "type": "object",
+                "required": ["type"],
+                "properties": {
+                    "type": one_of(&["RollingUpdate", "OnDelete"]),
+                    "rollingUpdate": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "properties": {
+                            "partition": { "type": "integer", "minimum": 0 },
+                            "maxUnavailable": { "type": ["integer", "string"], "minimum": 1, "pattern": "^[0-9]+%$" },
+                        },
+                    },
+                },
+                "additionalProperties": false,
+            })),
     ]);
     if !spec.storage.is_empty() {
         entries.push(Entry::data(
             "persistentVolumeClaimRetentionPolicy",
             "Whether claims are kept when the StatefulSet is deleted or scaled down.",
             retention(spec.retention.as_ref()),
-        ));
+        )
+        .schema(json!({
+            "type": "object",
+            "properties": { "whenDeleted": one_of(&["Retain", "Delete"]), "whenScaled": one_of(&["Retain", "Delete"]) },
+            "additionalProperties": false,
+        })));
         entries.push(persistence(&spec.storage));
     }
     entries.push(Entry::data(
         "extraEnvVars",
         "Environment variables of the application container.",
         env_list(&spec.env),
-    ));
+    )
+    .schema(json!({
+        "type": "array",
+        "items": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string", "minLength": 1 } } },
+    })));
     if !spec.secrets.is_empty() {
         entries.extend(secrets(&spec.secrets));
     }
@@ -212,7 +249,8 @@ fn image(key: &str, comment: &str, image: &Image) -> Entry {
                 "pullPolicy",
                 "IfNotPresent, Always or Never.",
                 wire(image.pull_policy),
-            ),
+            )
+            .schema(one_of(&["IfNotPresent", "Always", "Never"])),
         );
     }
     entry
@@ -229,7 +267,8 @@ fn image_entries(
         key,
         comment,
         vec![
-            Entry::data("repository", "Image repository.", repo),
+            Entry::data("repository", "Image repository.", repo)
+                .schema(json!({ "type": "string", "minLength": 1 })),
             Entry::data(
                 "tag",
                 "Image tag; the chart's appVersion when empty.",
@@ -239,7 +278,8 @@ fn image_entries(
                 "digest",
                 "Image digest (sha256:...); wins over the tag when set.",
                 digest.unwrap_or_default(),
-            ),
+            )
+            .schema(json!({ "type": "string", "pattern": "^$|^[a-z0-9]+:[a-f0-9]{32,}$" })),
         ],
     )
 }
@@ -329,13 +369,15 @@ fn service(spec: &Spec) -> Entry {
                 "type",
                 "ClusterIP, NodePort or LoadBalancer.",
                 wire(spec.service.kind),
-            ),
-            Entry::data("port", "Service port.", port),
+            )
+            .schema(one_of(&["ClusterIP", "NodePort", "LoadBalancer"])),
+            Entry::data("port", "Service port.", port).schema(port_schema()),
             Entry::data(
                 "nodePort",
                 "Fixed node port for NodePort and LoadBalancer (30000-32767); assigned when null.",
                 spec.service.node_port.map_or(Value::Null, Value::from),
-            ),
+            )
+            .schema(json!({ "type": ["integer", "null"], "minimum": 30000, "maximum": 32767 })),
             Entry::data("annotations", "Annotations on the Service.", json!({})),
         ],
     )
@@ -496,13 +538,18 @@ fn persistence(claims: &[Claim]) -> Entry {
                     "size",
                     "Requested size. Immutable once created: resize PVCs directly.",
                     claim.size.as_str(),
-                ),
+                )
+                .schema(json!({ "type": "string", "pattern": QUANTITY })),
                 Entry::data(
                     "storageClass",
                     "StorageClass; the cluster default when empty, none when \"-\".",
                     claim.storage_class.clone().unwrap_or_default(),
                 ),
-                Entry::data("accessModes", "Access modes of the claim.", modes),
+                Entry::data("accessModes", "Access modes of the claim.", modes).schema(json!({
+                    "type": "array",
+                    "minItems": 1,
+                    "items": one_of(&["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"]),
+                })),
                 Entry::data(
                     "mountPath",
                     "Where the volume is mounted in the container.",
@@ -535,7 +582,12 @@ fn secrets(secrets: &[SecretVar]) -> Vec<Entry> {
             "secrets",
             "Secret values, given at install time (--set secrets.NAME=...). Empty ones that\nchartgen generates are random on first install and kept on upgrade.",
             Value::Object(values),
-        ),
+        )
+        .schema(json!({
+            "type": "object",
+            "properties": secrets.iter().map(|s| (s.name.clone(), json!({ "type": ["string", "number", "boolean"] }))).collect::<Map<_, _>>(),
+            "additionalProperties": false,
+        })),
         Entry::data(
             "existingSecret",
             "Name of an existing Secret holding every key above; no Secret is created when set.",
@@ -587,7 +639,8 @@ fn hooks(hooks: &[Hook]) -> Entry {
                     json!(hook.command),
                 ),
                 Entry::data("args", "Arguments of the hook container.", json!(hook.args)),
-                Entry::data("backoffLimit", "Retries before the hook fails.", 1),
+                Entry::data("backoffLimit", "Retries before the hook fails.", 1)
+                    .schema(json!({ "type": "integer", "minimum": 0 })),
                 Entry::data(
                     "resources",
                     "Requests and limits of the hook container.",
@@ -611,6 +664,17 @@ pub fn event_list(events: &[HookEvent]) -> String {
         .map(|e| wire(e).as_str().unwrap_or_default().to_string())
         .collect();
     names.join(",")
+}
+
+/// A Kubernetes resource quantity, as the API's own pattern has it.
+const QUANTITY: &str = r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$";
+
+fn port_schema() -> Value {
+    json!({ "type": "integer", "minimum": 1, "maximum": 65535 })
+}
+
+fn one_of(options: &[&str]) -> Value {
+    json!({ "type": "string", "enum": options })
 }
 
 /// An enum as it is spelled on the wire (its serde name): `IfNotPresent`, `pre-install`.

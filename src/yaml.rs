@@ -15,6 +15,9 @@ pub struct Entry {
     pub key: String,
     pub comment: String,
     pub node: Node,
+    /// The JSON Schema of this value in values.schema.json, when more than its type (an enum,
+    /// a range, a pattern); None lets the schema be read off the value itself.
+    pub schema: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +34,7 @@ impl Entry {
             key: key.into(),
             comment: comment.into(),
             node: Node::Data(value.into()),
+            schema: None,
         }
     }
 
@@ -39,7 +43,14 @@ impl Entry {
             key: key.into(),
             comment: comment.into(),
             node: Node::Map(entries),
+            schema: None,
         }
+    }
+
+    /// Sets this value's JSON Schema.
+    pub fn schema(mut self, schema: Value) -> Self {
+        self.schema = Some(schema);
+        self
     }
 }
 

@@ -36,16 +36,18 @@ pub fn renders(spec: &Spec) -> Value {
     let restricted = spec.security_context.is_none() && spec.pod_security_context.is_none();
     let mut sets = vec![
         json!({ "name": "defaults", "values": base, "restricted": restricted }),
-        json!({ "name": "scaled-nodeport", "values": merged(&base, json!({
-            "replicaCount": 5,
-            "service": { "type": "NodePort", "port": 8443, "nodePort": 31000, "annotations": {} },
-        }))}),
+        json!({ "name": "scaled", "values": merged(&base, json!({ "replicaCount": 5 })) }),
         json!({ "name": "renamed", "values": merged(&base, json!({
             "fullnameOverride": "a-very-long-release-name-that-needs-truncating-to-fit-the-limit",
             "podAnnotations": { "example.com/rolled": "1" },
             "extraEnvVars": [{ "name": "EXTRA", "value": "1" }],
         }))}),
     ];
+    if spec.service.enabled {
+        sets.push(json!({ "name": "nodeport", "values": merged(&base, json!({
+            "service": { "type": "NodePort", "port": 8443, "nodePort": 31000, "annotations": {} },
+        }))}));
+    }
     if !spec.storage.is_empty() {
         sets.push(
             json!({ "name": "no-persistence", "values": merged(&base, json!({
@@ -211,4 +213,59 @@ fn every_default_pod_meets_the_restricted_profile_and_the_check_bites() {
         findings.contains("root filesystem is writable"),
         "{findings}"
     );
+}
+
+#[test]
+fn values_schema_rejects_bad_overrides_with_its_message() {
+    let (_tmp, chart) = chart_of("examples/python-app/chartgen.yaml");
+    let base = json!({ "secrets": { "MY_USER": "u", "MY_PASS": "p" } });
+    let cases = [
+        (
+            json!({ "replicaCount": -1 }),
+            "at '/replicaCount': minimum: got -1, want 0",
+        ),
+        (
+            json!({ "service": { "type": "Headless" } }),
+            "at '/service/type': value must be one of 'ClusterIP', 'NodePort', 'LoadBalancer'",
+        ),
+        (
+            json!({ "replicas": 3 }),
+            "at '': additional properties 'replicas' not allowed",
+        ),
+        (
+            json!({ "persistence": { "app-data": { "size": "10Gb" } } }),
+            "at '/persistence/app-data/size': '10Gb' does not match pattern",
+        ),
+        (
+            json!({ "image": { "pullPolicy": "Sometimes" } }),
+            "at '/image/pullPolicy': value must be one of",
+        ),
+        (
+            json!({ "service": { "nodePort": 80 } }),
+            "at '/service/nodePort': minimum: got 80, want 30,000",
+        ),
+        (
+            json!({ "containerPorts": { "http": 70000 } }),
+            "at '/containerPorts/http': maximum: got 70,000, want 65,535",
+        ),
+        (
+            json!({ "podManagementPolicy": "Sequential" }),
+            "at '/podManagementPolicy': value must be one of 'OrderedReady', 'Parallel'",
+        ),
+        (
+            json!({ "persistence": { "app-data": { "accessModes": ["ReadWriteSometimes"] } } }),
+            "at '/persistence/app-data/accessModes/0': value must be one of",
+        ),
+    ];
+    for (values, message) in cases {
+        let err =
+            helm_render(&chart, merged(&base, values.clone())).expect_err(&values.to_string());
+        assert!(
+            err.contains("values don't meet the specifications of the schema"),
+            "{err}"
+        );
+        assert!(err.contains(message), "{values}: {err}");
+    }
+    let good = json!({ "replicaCount": 0, "service": { "type": "LoadBalancer", "nodePort": 32000 }, "podManagementPolicy": "Parallel" });
+    assert!(helm_render(&chart, merged(&base, good)).is_ok());
 }
