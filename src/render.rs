@@ -43,6 +43,10 @@ struct Model<'a> {
     config_files: bool,
     config_env: bool,
     ingress: bool,
+    pdb: bool,
+    network_policy: bool,
+    service_monitor: bool,
+    volume_permissions: bool,
     /// `helm test` speaks HTTP when the target port has an HTTP probe, else opens a TCP connection.
     test_http: bool,
     hook: Option<ModelHook<'a>>,
@@ -113,6 +117,9 @@ fn wanted(name: &str, model: &Model) -> bool {
         "templates/secret.yaml" => !model.secrets.is_empty(),
         "templates/configmap.yaml" => model.config_files || model.config_env,
         "templates/ingress.yaml" => model.ingress,
+        "templates/pdb.yaml" => model.pdb,
+        "templates/networkpolicy.yaml" => model.network_policy,
+        "templates/servicemonitor.yaml" => model.service_monitor,
         "templates/service.yaml" | "templates/tests/test-connection.yaml" => model.target.is_some(),
         _ => true,
     }
@@ -241,6 +248,10 @@ fn model(spec: &Spec) -> Model<'_> {
         config_files: spec.config.as_ref().is_some_and(|c| !c.files.is_empty()),
         config_env: spec.config.as_ref().is_some_and(|c| !c.env.is_empty()),
         ingress: spec.ingress.is_some(),
+        pdb: spec.disruption_budget.is_some(),
+        network_policy: spec.network_policy.is_some(),
+        service_monitor: spec.metrics.is_some(),
+        volume_permissions: spec.volume_permissions,
         hook: None,
     }
 }

@@ -109,6 +109,84 @@ pub struct Spec {
     /// Chart dependencies, written to Chart.yaml.
     #[serde(default)]
     pub dependencies: Vec<Dependency>,
+    /// PriorityClass of the pods.
+    #[serde(default)]
+    pub priority_class_name: Option<String>,
+    /// Seconds a pod gets to stop before it is killed (Kubernetes' default: 30).
+    #[serde(default)]
+    pub termination_grace_period_seconds: Option<i64>,
+    /// Command run in the container before it is stopped (e.g. to drain connections).
+    #[serde(default)]
+    pub pre_stop: Vec<String>,
+    /// Keep pods on different nodes: `soft` prefers it, `hard` requires it.
+    #[serde(default)]
+    pub spread: Option<Spread>,
+    /// A PodDisruptionBudget, limiting voluntary evictions (node drains).
+    #[serde(default)]
+    pub disruption_budget: Option<DisruptionBudget>,
+    /// A NetworkPolicy admitting traffic to the pods' ports.
+    #[serde(default)]
+    pub network_policy: Option<NetworkPolicy>,
+    /// A Prometheus Operator ServiceMonitor scraping the pods.
+    #[serde(default)]
+    pub metrics: Option<Metrics>,
+    /// An init container that gives the volumes to the pod's user (for storage that does not
+    /// honour fsGroup). It runs as root, outside the restricted profile.
+    #[serde(default)]
+    pub volume_permissions: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Spread {
+    Soft,
+    Hard,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DisruptionBudget {
+    /// Pods that must stay up (number or percentage).
+    #[serde(default)]
+    pub min_available: Option<IntOrPercent>,
+    /// Pods that may be down at once (number or percentage); 1 when neither is given.
+    #[serde(default)]
+    pub max_unavailable: Option<IntOrPercent>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NetworkPolicy {
+    /// Admit clients from anywhere; otherwise only from the namespaces and pods below (or, when
+    /// both are empty, from the release's own namespace). Replicas always reach each other.
+    #[serde(default)]
+    pub allow_external: bool,
+    /// Labels of namespaces whose pods may connect.
+    #[serde(default)]
+    pub from_namespaces: StringMap,
+    /// Labels of pods that may connect.
+    #[serde(default)]
+    pub from_pods: StringMap,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Metrics {
+    /// Name of the port serving metrics.
+    pub port: String,
+    #[serde(default = "default_metrics_path")]
+    pub path: String,
+    /// Scrape interval (a Prometheus duration).
+    #[serde(default = "default_interval")]
+    pub interval: String,
+}
+
+fn default_metrics_path() -> String {
+    "/metrics".into()
+}
+
+fn default_interval() -> String {
+    "30s".into()
 }
 
 /// The version of a new chart whose spec does not pin one.

@@ -98,6 +98,7 @@ impl Checker {
         if let Some(ingress) = &spec.ingress {
             self.ingress(ingress);
         }
+        self.extras(spec, &ports);
         for (i, dep) in spec.dependencies.iter().enumerate() {
             let at = index("dependencies", i);
             self.require(!dep.name.is_empty(), &join(&at, "name"), || {
@@ -507,6 +508,46 @@ impl Checker {
         }
     }
 
+    fn extras(&mut self, spec: &Spec, ports: &[Port]) {
+        if let Some(class) = &spec.priority_class_name {
+            self.dns_subdomain("priorityClassName", class);
+        }
+        if let Some(seconds) = spec.termination_grace_period_seconds {
+            self.require(seconds >= 0, "terminationGracePeriodSeconds", || {
+                "must be 0 or more".into()
+            });
+        }
+        if let Some(budget) = &spec.disruption_budget {
+            self.require(
+                budget.min_available.is_none() || budget.max_unavailable.is_none(),
+                "disruptionBudget",
+                || "set minAvailable or maxUnavailable, not both".into(),
+            );
+        }
+        if let Some(metrics) = &spec.metrics {
+            self.require(
+                ports.iter().any(|p| p.name == metrics.port),
+                "metrics.port",
+                || format!("no port named {:?} is declared", metrics.port),
+            );
+            self.require(metrics.path.starts_with('/'), "metrics.path", || {
+                format!("{:?} is not an absolute URL path", metrics.path)
+            });
+            self.require(is_duration(&metrics.interval), "metrics.interval", || {
+                format!(
+                    "{:?} is not a duration such as \"30s\" or \"1m\"",
+                    metrics.interval
+                )
+            });
+        }
+        if spec.volume_permissions && spec.storage.is_empty() {
+            self.fail(
+                "volumePermissions",
+                "there is no storage to give permissions on",
+            );
+        }
+    }
+
     fn ingress(&mut self, ingress: &Ingress) {
         self.require(!ingress.hosts.is_empty(), "ingress.hosts", || {
             "name at least one host".into()
@@ -567,6 +608,23 @@ fn is_config_key(s: &str) -> bool {
         && s != ".."
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
+/// A Prometheus duration: digits and a unit, repeated (`30s`, `1m30s`).
+fn is_duration(s: &str) -> bool {
+    let mut rest = s;
+    while !rest.is_empty() {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let after = &rest[digits..];
+        let unit = ["ms", "s", "m", "h", "d", "w", "y"]
+            .iter()
+            .find(|u| after.starts_with(**u));
+        match unit {
+            Some(u) if digits > 0 => rest = &after[u.len()..],
+            _ => return false,
+        }
+    }
+    !s.is_empty()
 }
 
 fn is_percent(s: &str) -> bool {

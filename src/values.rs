@@ -187,10 +187,150 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             spec.affinity.as_ref().map_or_else(|| json!({}), wire),
         ),
     ]);
+    entries.extend(pod_extras(spec));
+    entries.extend(optional_parts(spec));
     if spec.service.enabled {
         entries.push(tests(spec));
     }
     entries
+}
+
+/// Pod settings that are empty unless the spec or the user fills them.
+fn pod_extras(spec: &Spec) -> Vec<Entry> {
+    let lifecycle = if spec.pre_stop.is_empty() {
+        json!({})
+    } else {
+        json!({ "preStop": { "exec": { "command": spec.pre_stop } } })
+    };
+    vec![
+        Entry::data(
+            "podAntiAffinityPreset",
+            "Keep pods on different nodes when affinity is empty: \"soft\" (preferred), \"hard\" (required) or \"\".",
+            spec.spread.map_or(json!(""), wire),
+        )
+        .schema(json!({ "type": "string", "enum": ["", "soft", "hard"] })),
+        Entry::data("topologySpreadConstraints", "Topology spread constraints of the pods.", json!([])),
+        Entry::data("priorityClassName", "PriorityClass of the pods.", spec.priority_class_name.clone().unwrap_or_default()),
+        Entry::data(
+            "terminationGracePeriodSeconds",
+            "Seconds a pod gets to stop before it is killed.",
+            spec.termination_grace_period_seconds.unwrap_or(30),
+        )
+        .schema(json!({ "type": "integer", "minimum": 0 })),
+        Entry::data("lifecycleHooks", "Lifecycle hooks of the application container (e.g. preStop).", lifecycle),
+        Entry::data("extraEnvFrom", "Extra envFrom sources (ConfigMaps, Secrets) of the application container.", json!([])),
+        Entry::data("extraVolumes", "Extra volumes of the pods.", json!([])),
+        Entry::data("extraVolumeMounts", "Extra volume mounts of the application container.", json!([])),
+        Entry::data("initContainers", "Init containers run before the application.", json!([])),
+        Entry::data("sidecars", "Containers run beside the application.", json!([])),
+    ]
+}
+
+/// Parts the spec switches on; each has an on/off values key.
+fn optional_parts(spec: &Spec) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    if let Some(budget) = &spec.disruption_budget {
+        let max = match (&budget.min_available, &budget.max_unavailable) {
+            (None, None) => json!(1),
+            (_, Some(max)) => int_or_percent(max),
+            (Some(_), None) => json!(""),
+        };
+        let min = budget
+            .min_available
+            .as_ref()
+            .map_or(json!(""), int_or_percent);
+        entries.push(Entry::map(
+            "pdb",
+            "A PodDisruptionBudget: how many pods node drains may evict at once.",
+            vec![
+                Entry::data("create", "Create the PodDisruptionBudget.", true),
+                Entry::data(
+                    "minAvailable",
+                    "Pods that must stay up (number or percentage); unset when \"\".",
+                    min,
+                )
+                .schema(int_or_percent_schema()),
+                Entry::data(
+                    "maxUnavailable",
+                    "Pods that may be down at once; unset when \"\".",
+                    max,
+                )
+                .schema(int_or_percent_schema()),
+            ],
+        ));
+    }
+    if let Some(policy) = &spec.network_policy {
+        entries.push(Entry::map(
+            "networkPolicy",
+            "A NetworkPolicy admitting traffic to the pods' ports; replicas always reach each other.",
+            vec![
+                Entry::data("enabled", "Create the NetworkPolicy.", true),
+                Entry::data("allowExternal", "Admit clients from anywhere.", policy.allow_external),
+                Entry::data(
+                    "ingressNSMatchLabels",
+                    "Labels of namespaces whose pods may connect (when not allowExternal).",
+                    string_map(&policy.from_namespaces),
+                ),
+                Entry::data(
+                    "ingressPodMatchLabels",
+                    "Labels of pods that may connect (when not allowExternal).",
+                    string_map(&policy.from_pods),
+                ),
+            ],
+        ));
+    }
+    if let Some(metrics) = &spec.metrics {
+        entries.push(Entry::map(
+            "metrics",
+            "Prometheus metrics.",
+            vec![Entry::map(
+                "serviceMonitor",
+                "A Prometheus Operator ServiceMonitor (needs its CRD in the cluster).",
+                vec![
+                    Entry::data("enabled", "Create the ServiceMonitor.", true),
+                    Entry::data(
+                        "port",
+                        "Name of the port serving metrics.",
+                        metrics.port.as_str(),
+                    ),
+                    Entry::data("path", "Path of the metrics.", metrics.path.as_str()),
+                    Entry::data("interval", "Scrape interval.", metrics.interval.as_str()),
+                    Entry::data(
+                        "scrapeTimeout",
+                        "Scrape timeout; Prometheus' default when empty.",
+                        "",
+                    ),
+                    Entry::data(
+                        "labels",
+                        "Extra labels, e.g. for the Prometheus serviceMonitorSelector.",
+                        json!({}),
+                    ),
+                ],
+            )],
+        ));
+    }
+    if spec.volume_permissions {
+        entries.push(Entry::map(
+            "volumePermissions",
+            "An init container that gives the volumes to the pod's user; it runs as root.",
+            vec![
+                Entry::data("enabled", "Run it.", true),
+                image_entries("image", "Image with chown.", "busybox", Some("1.37"), None),
+            ],
+        ));
+    }
+    entries
+}
+
+fn int_or_percent(value: &IntOrPercent) -> Value {
+    match value {
+        IntOrPercent::Int(n) => json!(n),
+        IntOrPercent::Percent(p) => json!(p),
+    }
+}
+
+fn int_or_percent_schema() -> Value {
+    json!({ "type": ["integer", "string"], "minimum": 0, "pattern": "^$|^[0-9]+%?$" })
 }
 
 fn tests(spec: &Spec) -> Entry {
@@ -503,11 +643,7 @@ fn update_strategy(strategy: &Strategy) -> Value {
             let mut rolling = Map::new();
             rolling.insert("partition".into(), json!(strategy.partition.unwrap_or(0)));
             if let Some(max) = &strategy.max_unavailable {
-                let value = match max {
-                    IntOrPercent::Int(n) => json!(n),
-                    IntOrPercent::Percent(p) => json!(p),
-                };
-                rolling.insert("maxUnavailable".into(), value);
+                rolling.insert("maxUnavailable".into(), int_or_percent(max));
             }
             json!({ "type": "RollingUpdate", "rollingUpdate": rolling })
         }
@@ -556,6 +692,11 @@ fn persistence(claims: &[Claim]) -> Entry {
                     claim.mount_path.as_str(),
                 ),
                 Entry::data("annotations", "Annotations on the claims.", json!({})),
+                Entry::data(
+                    "existingClaim",
+                    "Use this existing PVC instead of one per pod (single-replica apps only).",
+                    "",
+                ),
             ],
         )
     }));

@@ -15,9 +15,13 @@ Run by the Rust integration tests with the project's venv (see scripts/test.sh).
 import json
 import sys
 
+import functools
+
 import helm_python as hp
+import jsonschema
 import kubernetes_validate
 import yaml
+from cloudcoil.models.prometheus_operator import v1 as prometheus_operator
 
 KUBERNETES_VERSION = "1.33"
 RELEASE, NAMESPACE = "rel", "ns"
@@ -78,7 +82,33 @@ def documents(files):
                 yield path, doc
 
 
+@functools.cache
+def crd_schemas():
+    """Strict schemas of the CRDs charts may use, by (apiVersion, kind): unknown fields refused,
+    as kubernetes-validate's strict mode does for built-in kinds."""
+    def strict(node):
+        if isinstance(node, dict):
+            if node.get("type") == "object" and "properties" in node:
+                node.setdefault("additionalProperties", False)
+            for child in node.values():
+                strict(child)
+        elif isinstance(node, list):
+            for child in node:
+                strict(child)
+        return node
+    monitor = strict(prometheus_operator.ServiceMonitor.model_json_schema(by_alias=True))
+    return {("monitoring.coreos.com/v1", "ServiceMonitor"): monitor}
+
+
 def validate(doc):
+    crd = crd_schemas().get((doc.get("apiVersion"), doc.get("kind")))
+    if crd is not None:
+        try:
+            jsonschema.validate(doc, crd)
+        except jsonschema.ValidationError as err:
+            where = ".".join(str(p) for p in err.path)
+            yield f"{doc['kind']} {where}: {err.message}"
+        return
     try:
         kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
     except kubernetes_validate.ValidationError as err:
@@ -126,7 +156,7 @@ def structure(docs):
             yield f"client Service {svc['metadata']['name']} does not select the pods"
         if svc["spec"].get("publishNotReadyAddresses"):
             yield "the client Service routes to pods that are not ready"
-    for claim in sts.get("volumeClaimTemplates", []):
+    for claim in sts.get("volumeClaimTemplates") or []:
         labels = claim["metadata"].get("labels", {})
         moving = {"helm.sh/chart", "app.kubernetes.io/version"} & set(labels)
         if moving:

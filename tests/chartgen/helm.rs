@@ -33,7 +33,9 @@ fn merged(base: &Value, extra: Value) -> Value {
 pub fn renders(spec: &Spec) -> Value {
     let base = required(spec);
     // chartgen's defaults are restricted; a spec that replaces them opts out knowingly.
-    let restricted = spec.security_context.is_none() && spec.pod_security_context.is_none();
+    let restricted = spec.security_context.is_none()
+        && spec.pod_security_context.is_none()
+        && !spec.volume_permissions;
     let mut sets = vec![
         json!({ "name": "defaults", "values": base, "restricted": restricted }),
         json!({ "name": "scaled", "values": merged(&base, json!({ "replicaCount": 5 })) }),
@@ -43,6 +45,44 @@ pub fn renders(spec: &Spec) -> Value {
             "extraEnvVars": [{ "name": "EXTRA", "value": "1" }],
         }))}),
     ];
+    sets.push(json!({ "name": "extras", "values": merged(&base, json!({
+        "initContainers": [{ "name": "wait", "image": "busybox:1.37", "command": ["true"] }],
+        "sidecars": [{ "name": "proxy", "image": "envoyproxy/envoy:v1.31.0", "ports": [{ "containerPort": 9901 }] }],
+        "extraVolumes": [{ "name": "cache", "emptyDir": {} }],
+        "extraVolumeMounts": [{ "name": "cache", "mountPath": "/cache" }],
+        "extraEnvFrom": [{ "secretRef": { "name": "shared-env" } }],
+        "topologySpreadConstraints": [{ "maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway" }],
+        "lifecycleHooks": { "preStop": { "exec": { "command": ["sleep", "5"] } } },
+        "priorityClassName": "high",
+        "podAntiAffinityPreset": "soft",
+    }))}));
+    let mut off = serde_json::Map::new();
+    if spec.disruption_budget.is_some() {
+        off.insert("pdb".into(), json!({ "create": false }));
+    }
+    if spec.network_policy.is_some() {
+        off.insert("networkPolicy".into(), json!({ "enabled": false }));
+    }
+    if spec.metrics.is_some() {
+        off.insert(
+            "metrics".into(),
+            json!({ "serviceMonitor": { "enabled": false } }),
+        );
+    }
+    if spec.volume_permissions {
+        off.insert("volumePermissions".into(), json!({ "enabled": false }));
+    }
+    if !off.is_empty() {
+        sets.push(json!({ "name": "parts-off", "values": merged(&base, Value::Object(off)) }));
+    }
+    if let Some(claim) = spec.storage.first() {
+        sets.push(
+            json!({ "name": "existing-claim", "values": merged(&base, json!({
+                "replicaCount": 1,
+                "persistence": { claim.name.clone(): { "existingClaim": "made-by-hand" } },
+            }))}),
+        );
+    }
     if spec.service.enabled {
         sets.push(json!({ "name": "nodeport", "values": merged(&base, json!({
             "service": { "type": "NodePort", "port": 8443, "nodePort": 31000, "annotations": {} },
@@ -268,4 +308,52 @@ fn values_schema_rejects_bad_overrides_with_its_message() {
     }
     let good = json!({ "replicaCount": 0, "service": { "type": "LoadBalancer", "nodePort": 32000 }, "podManagementPolicy": "Parallel" });
     assert!(helm_render(&chart, merged(&base, good)).is_ok());
+}
+
+#[test]
+fn an_existing_claim_serves_one_pod_only() {
+    let (_tmp, chart) = chart_of("tests/specs/storage-many.yaml");
+    let values = json!({ "persistence": { "data": { "existingClaim": "pg-data" } } });
+    let err = helm_render(&chart, values.clone()).unwrap_err();
+    assert!(
+        err.contains("persistence.data.existingClaim: one claim cannot serve several pods"),
+        "{err}"
+    );
+    let files = helm_render(&chart, merged(&values, json!({ "replicaCount": 1 }))).unwrap();
+    let sts: Value = serde_yaml::from_str(manifest(&files, "statefulset.yaml")).unwrap();
+    let volumes = &sts["spec"]["template"]["spec"]["volumes"];
+    assert!(
+        volumes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["persistentVolumeClaim"]["claimName"] == "pg-data")
+    );
+    let claims: Vec<&str> = sts["spec"]["volumeClaimTemplates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(claims, ["wal", "shared"]);
+}
+
+#[test]
+fn a_service_monitor_is_checked_against_its_crd_schema() {
+    let (_tmp, chart) = chart_of("tests/specs/production.yaml");
+    let job = json!([{ "chart": chart, "renders": [{ "name": "d", "values": {} }] }]);
+    assert_eq!(helm(&[], &job), json!([]));
+    // A field the CRD does not have must be caught, as strict schemas do for built-in kinds.
+    let template = chart.join("templates/servicemonitor.yaml");
+    let text = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(
+        &template,
+        text.replace(
+            "      path: {{ .path }}",
+            "      path: {{ .path }}\n      scrapeEvery: 5s",
+        ),
+    )
+    .unwrap();
+    let findings = helm(&[], &job).to_string();
+    assert!(findings.contains("ServiceMonitor spec.endpoints.0: Additional properties are not allowed ('scrapeEvery' was unexpected)"), "{findings}");
 }
