@@ -30,3 +30,13 @@ impl Chart {
         self.files.is_empty()
     }
 }
+
+impl<P: Into<String>, C: Into<String>> FromIterator<(P, C)> for Chart {
+    fn from_iter<I: IntoIterator<Item = (P, C)>>(files: I) -> Self {
+        let mut chart = Chart::default();
+        for (path, content) in files {
+            chart.insert(path, content);
+        }
+        chart
+    }
+}

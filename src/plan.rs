@@ -95,11 +95,7 @@ mod tests {
     use super::*;
 
     fn chart(files: &[(&str, &str)]) -> Chart {
-        let mut chart = Chart::default();
-        for (p, c) in files {
-            chart.insert(*p, *c);
-        }
-        chart
+        files.iter().copied().collect()
     }
 
     #[test]

@@ -193,11 +193,7 @@ mod tests {
     use super::*;
 
     fn chart(files: &[(&str, &str)]) -> Chart {
-        let mut chart = Chart::default();
-        for (p, c) in files {
-            chart.insert(*p, *c);
-        }
-        chart
+        files.iter().copied().collect()
     }
 
     fn read(dir: &Path, rel: &str) -> String {

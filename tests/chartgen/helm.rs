@@ -114,15 +114,24 @@ fn every_chart_passes_helm_lint_render_and_strict_schemas() {
         "judge at least a dozen specs, found {}",
         specs.len()
     );
-    let jobs: Vec<Value> = specs
+    let charts: Vec<_> = specs
         .iter()
         .enumerate()
         .map(|(i, spec_path)| {
             let out = tmp.path().join(format!("chart-{i}"));
             generate(spec_path, &out);
-            let spec = load(spec_path).unwrap().spec;
-            json!({ "chart": out, "renders": renders(&spec) })
+            (out, load(spec_path).unwrap().spec)
         })
+        .collect();
+    judge(&charts, "examples and feature specs");
+}
+
+/// Judges charts with Helm, each rendered with the value sets its spec calls for, in one
+/// Python process; fails with every finding.
+pub fn judge(charts: &[(std::path::PathBuf, Spec)], label: &str) {
+    let jobs: Vec<Value> = charts
+        .iter()
+        .map(|(dir, spec)| json!({ "chart": dir, "renders": renders(spec) }))
         .collect();
     let findings = helm(&[], &Value::Array(jobs));
     let findings: Vec<&str> = findings
@@ -133,9 +142,18 @@ fn every_chart_passes_helm_lint_render_and_strict_schemas() {
         .collect();
     assert!(
         findings.is_empty(),
-        "Helm or the schemas found problems:\n{}",
+        "{label}: Helm or the schemas found problems:\n{}",
         findings.join("\n")
     );
+}
+
+/// `judge` for chart folders that hold their chartgen.yaml.
+pub fn judge_folders(dirs: &[std::path::PathBuf], label: &str) {
+    let charts: Vec<_> = dirs
+        .iter()
+        .map(|d| (d.clone(), load(&d.join("chartgen.yaml")).unwrap().spec))
+        .collect();
+    judge(&charts, label);
 }
 
 fn chart_of(spec: &str) -> (tempfile::TempDir, std::path::PathBuf) {

@@ -11,9 +11,8 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Map, Value, json};
 
-use crate::helm::renders;
-use crate::support::{all_specs, helm, snapshot, vendor_dependencies};
-use chartgen::load::load;
+use crate::helm::judge_folders;
+use crate::support::{all_specs, snapshot, vendor_dependencies};
 
 const VALID_CASES: usize = 48;
 const MUTATIONS: usize = 160;
@@ -204,28 +203,6 @@ fn generate_into(dir: &Path, spec_text: &str) -> std::process::Output {
         .expect("timeout and chartgen run")
 }
 
-fn judge(dirs: &[std::path::PathBuf], label: &str) {
-    let jobs: Vec<Value> = dirs
-        .iter()
-        .map(|dir| {
-            let spec = load(&dir.join("chartgen.yaml")).unwrap().spec;
-            json!({ "chart": dir, "renders": renders(&spec) })
-        })
-        .collect();
-    let findings = helm(&[], &Value::Array(jobs));
-    let findings: Vec<&str> = findings
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    assert!(
-        findings.is_empty(),
-        "{label}: Helm found problems (specs are in each folder's chartgen.yaml):\n{}",
-        findings.join("\n")
-    );
-}
-
 #[test]
 fn random_valid_specs_yield_charts_helm_accepts() {
     let tmp = tempfile::tempdir().unwrap();
@@ -246,7 +223,7 @@ fn random_valid_specs_yield_charts_helm_accepts() {
             dir
         })
         .collect();
-    judge(&dirs, "random valid specs");
+    judge_folders(&dirs, "random valid specs");
 }
 
 /// One edit of a spec's text: the kinds of mistakes hands and tools make.
@@ -375,5 +352,5 @@ fn mutated_specs_generate_a_good_chart_or_fail_cleanly() {
         "too few mutants accepted to judge: {}",
         accepted.len()
     );
-    judge(&accepted, "accepted mutants");
+    judge_folders(&accepted, "accepted mutants");
 }

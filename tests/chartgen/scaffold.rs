@@ -1,30 +1,12 @@
 //! `chartgen new` with every preset and every flag, judged by real Helm.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::helm::renders;
-use crate::support::{chartgen, helm, snapshot, stderr, stdout};
+use crate::helm::judge_folders;
+use crate::support::{chartgen, snapshot, stderr, stdout};
 use chartgen::load::load;
 
 const PRESETS: [&str; 7] = ["go", "node", "postgres", "python", "redis", "web", "worker"];
-
-fn judge(dirs: &[std::path::PathBuf]) {
-    let jobs: Vec<Value> = dirs
-        .iter()
-        .map(|dir| {
-            let spec = load(&dir.join("chartgen.yaml")).unwrap().spec;
-            json!({ "chart": dir, "renders": renders(&spec) })
-        })
-        .collect();
-    let findings = helm(&[], &Value::Array(jobs));
-    let findings: Vec<&str> = findings
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    assert!(findings.is_empty(), "{}", findings.join("\n"));
-}
 
 #[test]
 fn presets_lists_every_preset_with_a_line_each() {
@@ -57,7 +39,7 @@ fn every_preset_makes_a_chart_helm_accepts() {
             dir
         })
         .collect();
-    judge(&dirs);
+    judge_folders(&dirs, "presets");
 }
 
 #[test]
@@ -96,7 +78,7 @@ fn every_flag_lands_in_the_spec_with_its_comments_kept() {
     assert_eq!(spec.storage[0].size, "5Gi");
     let values = std::fs::read_to_string(dir.join("values.yaml")).unwrap();
     assert!(values.contains("replicaCount: 4\n") && values.contains("size: \"5Gi\""));
-    judge(&[dir]);
+    judge_folders(&[dir], "flags");
 }
 
 #[test]
