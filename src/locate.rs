@@ -14,11 +14,10 @@ pub struct Pos {
     pub col: usize,
 }
 
-/// Where each node of the document starts, and where its key (if any) starts.
+/// Where each node of the document starts.
 #[derive(Debug, Default)]
 pub struct Positions {
     values: HashMap<String, Pos>,
-    keys: HashMap<String, Pos>,
 }
 
 impl Positions {
@@ -30,11 +29,6 @@ impl Positions {
     /// Position of the value at exactly `path`, if the document has it.
     pub fn exact(&self, path: &str) -> Option<Pos> {
         self.values.get(path).copied()
-    }
-
-    /// Position of the key naming `path` (for "unknown field" and "missing" style problems).
-    pub fn key(&self, path: &str) -> Option<Pos> {
-        self.keys.get(path).copied().or_else(|| self.value(path))
     }
 
     fn nearest(&self, path: &str, map: &HashMap<String, Pos>) -> Option<Pos> {
@@ -85,11 +79,9 @@ pub fn positions(text: &str) -> Positions {
             Event::DocumentEnd => break,
             Event::Scalar(value, ..) => {
                 if let Some(Frame::Map {
-                    key: key @ None,
-                    path,
+                    key: key @ None, ..
                 }) = stack.last_mut()
                 {
-                    out.keys.insert(join(path, &value), pos(span));
                     *key = Some(value.into_owned());
                 } else {
                     place(&mut stack, &mut out, span);
@@ -147,7 +139,6 @@ mod tests {
         let p = positions(DOC);
         assert_eq!(p.value("name"), Some(Pos { line: 1, col: 7 }));
         assert_eq!(p.value("storage[0].size"), Some(Pos { line: 4, col: 11 }));
-        assert_eq!(p.key("storage[0].size"), Some(Pos { line: 4, col: 5 }));
         assert_eq!(p.value("ports[1]"), Some(Pos { line: 5, col: 12 }));
     }
 
