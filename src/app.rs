@@ -140,10 +140,7 @@ fn read_chart(dir: &Path, chart: &Chart, lock: &Lock) -> BTreeMap<String, String
     paths
         .into_iter()
         .filter(|p| *p != LOCK_FILE)
-        .filter_map(|p| {
-            let bytes = std::fs::read(dir.join(p)).ok()?;
-            Some((p.to_string(), String::from_utf8_lossy(&bytes).into_owned()))
-        })
+        .filter_map(|p| Some((p.to_string(), crate::plan::read(dir, p)?)))
         .collect()
 }
 

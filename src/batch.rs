@@ -27,7 +27,11 @@ pub fn chart_dirs(dirs: &[PathBuf], recursive: bool) -> Vec<PathBuf> {
                     e.file_name() == SPEC_FILE && e.file_type().is_some_and(|t| t.is_file())
                 })
                 .filter_map(|e| e.path().parent().map(Path::to_path_buf))
-                .map(|p| p.strip_prefix(".").map(Path::to_path_buf).unwrap_or(p))
+                .map(|p| match p.strip_prefix(".") {
+                    Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+                    Ok(rel) => rel.to_path_buf(),
+                    Err(_) => p,
+                })
                 .collect::<Vec<_>>()
         })
         .collect();

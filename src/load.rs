@@ -74,26 +74,29 @@ pub fn parse(path: &Path, text: String) -> Result<SpecFile, Error> {
 }
 
 /// Where flow collections (`[`, `{`) first nest deeper than the limit, outside quoted strings
-/// and comments.
+/// and comments. A quote opens a string only where a scalar starts (after `: `, `- `, `[`, `{`,
+/// `,` or at a line's start), so `name: it's` does not hide the brackets after it.
 fn too_deep(text: &str) -> Option<Pos> {
     let (mut depth, mut line, mut col) = (0usize, 1usize, 0usize);
     let mut quote: Option<char> = None;
-    let mut chars = text.chars().peekable();
+    let mut scalar_start = true;
     let mut previous = '\n';
+    let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         col += 1;
+        if c == '\n' {
+            (line, col, scalar_start) = (line + 1, 0, true);
+            previous = c;
+            continue;
+        }
         match (quote, c) {
-            (_, '\n') => {
-                line += 1;
-                col = 0;
-            }
             (Some('"'), '\\') => {
                 chars.next();
                 col += 1;
             }
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
+            (None, '"' | '\'') if scalar_start => quote = Some(c),
             (None, '#') if previous.is_whitespace() => {
                 while chars.peek().is_some_and(|c| *c != '\n') {
                     chars.next();
@@ -107,6 +110,9 @@ fn too_deep(text: &str) -> Option<Pos> {
             }
             (None, ']' | '}') => depth = depth.saturating_sub(1),
             _ => {}
+        }
+        if !c.is_whitespace() {
+            scalar_start = matches!(c, ':' | '-' | '[' | '{' | ',' | '?');
         }
         previous = c;
     }
@@ -225,6 +231,8 @@ mod tests {
             "[".repeat(99)
         );
         assert_eq!(too_deep(&quoted), None);
+        let apostrophe = format!("name: it's\nb: {}", "[".repeat(MAX_FLOW_DEPTH + 1));
+        assert_eq!(too_deep(&apostrophe), Some(Pos { line: 2, col: 68 }));
     }
 
     #[test]

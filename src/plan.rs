@@ -2,6 +2,7 @@
 //! written: files to create, update or remove, and files a person changed since chartgen wrote
 //! them (or that chartgen never wrote), which are only overwritten with --force.
 
+use std::io::ErrorKind;
 use std::path::Path;
 
 use crate::chart::Chart;
@@ -78,11 +79,18 @@ fn conflict(path: &str, on_disk: &str, lock: &Lock) -> Option<Conflict> {
     }
 }
 
-/// A file's text, or None when it is absent. Bytes that are not UTF-8 are replaced, so such a
-/// file never compares equal to what chartgen writes.
-fn read(dir: &Path, path: &str) -> Option<String> {
-    let bytes = std::fs::read(dir.join(path)).ok()?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+/// Stands for something at a path that is not a readable file (a folder, say): it never equals
+/// what chartgen writes, so it is a conflict that only --force may take on.
+const NOT_A_FILE: &str = "\0(not a readable file)\n";
+
+/// A file's text, or None when nothing is there. Bytes that are not UTF-8 are replaced, so such
+/// a file never compares equal to what chartgen writes.
+pub fn read(dir: &Path, path: &str) -> Option<String> {
+    match std::fs::read(dir.join(path)) {
+        Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(err) if matches!(err.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => None,
+        Err(_) => Some(NOT_A_FILE.to_string()),
+    }
 }
 
 /// The previous lock of the chart in `dir` (empty when there is none).
@@ -96,6 +104,14 @@ mod tests {
 
     fn chart(files: &[(&str, &str)]) -> Chart {
         files.iter().copied().collect()
+    }
+
+    #[test]
+    fn a_folder_where_a_file_goes_is_a_conflict() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("pdb.yaml/notes")).unwrap();
+        let changes = plan(tmp.path(), &chart(&[("pdb.yaml", "x")]), &Lock::default());
+        assert_eq!(changes[0].conflict, Some(Conflict::NotGenerated));
     }
 
     #[test]

@@ -5,6 +5,10 @@
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct Quantity(f64);
 
+impl Quantity {
+    pub const ZERO: Quantity = Quantity(0.0);
+}
+
 const SUFFIXES: [(&str, f64); 13] = [
     ("Ki", 1024.0),
     ("Mi", 1048576.0),

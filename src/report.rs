@@ -145,7 +145,7 @@ fn unified_report(review: &Review, context: usize, colors: Colors) -> String {
     }
     let _ = writeln!(out, "overall: {}", review.effect.label());
     for f in &review.files {
-        for line in file_diff(f, context).lines() {
+        for line in file_diff(f, context, review.show_secrets).lines() {
             let code = match line.as_bytes().first() {
                 _ if line.starts_with("+++") || line.starts_with("---") => "1",
                 Some(b'+') => "32",
@@ -168,7 +168,10 @@ fn unified_report(review: &Review, context: usize, colors: Colors) -> String {
 }
 
 /// A file's diff as the review may show it: a Secret's data values masked.
-fn file_diff(f: &crate::review::FileChange, context: usize) -> String {
+fn file_diff(f: &crate::review::FileChange, context: usize, show_secrets: bool) -> String {
+    if show_secrets {
+        return unified(&f.path, &f.old, &f.new, context);
+    }
     unified(
         &f.path,
         &mask_secret_data(&f.path, &f.old),
@@ -180,18 +183,22 @@ fn file_diff(f: &crate::review::FileChange, context: usize) -> String {
 /// Charts chartgen generates hold no secret values, but a hand-written chart compared with
 /// --against may: the values of a Secret's `data:`/`stringData:` keys are replaced.
 fn mask_secret_data(path: &str, text: &str) -> String {
-    if !text.contains("kind: Secret")
-        && !path.ends_with("secret.yaml")
-        && !path.ends_with("secrets.yaml")
+    let sections: &[&str] = if path == "values.yaml" {
+        &["secrets:"]
+    } else if text.contains("kind: Secret")
+        || path.ends_with("secret.yaml")
+        || path.ends_with("secrets.yaml")
     {
+        &["data:", "stringData:"]
+    } else {
         return text.to_string();
-    }
+    };
     let mut in_data = false;
     let mut out = String::new();
     for line in text.lines() {
         let indent = line.len() - line.trim_start().len();
         if indent == 0 {
-            in_data = line.starts_with("data:") || line.starts_with("stringData:");
+            in_data = sections.iter().any(|s| line.starts_with(s));
             out.push_str(line);
         } else if in_data && line.trim_start().contains(':') && !line.trim_start().starts_with("{{")
         {
@@ -263,7 +270,7 @@ fn markdown(review: &Review, context: usize) -> String {
         }
     }
     for f in &review.files {
-        let diff = file_diff(f, context);
+        let diff = file_diff(f, context, review.show_secrets);
         let fence = if diff.contains("```") { "````" } else { "```" };
         let _ = write!(
             out,

@@ -102,6 +102,9 @@ pub struct Review {
     pub warnings: Vec<String>,
     pub version: Version,
     pub effect: Effect,
+    /// Whether file diffs may show secret values.
+    #[serde(skip)]
+    pub show_secrets: bool,
 }
 
 impl Review {
@@ -148,7 +151,10 @@ pub fn review(
     }
     let values = value_changes(old.get("values.yaml"), new.get("values.yaml"), show_secrets);
     for change in &values {
-        if let Some(hazard) = value_hazard(change) {
+        // One hazard per claim or key, not one per leaf of it.
+        if let Some(hazard) = value_hazard(change)
+            && !hazards.iter().any(|h| h.change == hazard.change)
+        {
             hazards.push(hazard);
         }
     }
@@ -186,6 +192,7 @@ pub fn review(
         warnings,
         version,
         effect,
+        show_secrets,
     }
 }
 
@@ -213,9 +220,12 @@ fn file_effect(
     match name {
         "values.yaml" => Effect::NoOp, // judged key by key
         "Chart.yaml" => chart_yaml_effect(old, new, hazards),
-        "NOTES.txt" | "README.md" | ".helmignore" | "chartgen.schema.json" | "chartgen.lock" => {
-            Effect::NoOp
-        }
+        "NOTES.txt"
+        | "README.md"
+        | ".helmignore"
+        | "chartgen.schema.json"
+        | "chartgen.lock"
+        | "values.schema.json" => Effect::NoOp,
         _ if path.contains("/tests/") || name.starts_with("hook-") => Effect::NoOp,
         "configmap.yaml" | "secret.yaml" => Effect::RollsPods,
         "_helpers.tpl" => helpers_effect(old, new, hazards),
@@ -242,10 +252,11 @@ fn chart_yaml_effect(old: &str, new: &str, hazards: &mut Vec<Hazard>) -> Effect 
         });
         return Effect::NeedsRecreate;
     }
-    if field(old, "version") != field(new, "version")
-        || field(old, "appVersion") != field(new, "appVersion")
-    {
+    // Pods carry the app version; every object carries the chart version.
+    if field(old, "appVersion") != field(new, "appVersion") {
         Effect::RollsPods
+    } else if field(old, "version") != field(new, "version") {
+        Effect::Updates
     } else {
         Effect::NoOp
     }
@@ -283,9 +294,16 @@ fn define_block<'a>(text: &'a str, helper: &str) -> Vec<&'a str> {
 fn statefulset_effect(old: &str, new: &str, hazards: &mut Vec<Hazard>) -> Effect {
     let mut effect = Effect::NoOp;
     for section in changed_sections(old, new) {
+        // The Kubernetes API's own list of what may change on an existing StatefulSet.
         let section_effect = match section.as_str() {
             "template" => Effect::RollsPods,
-            "volumeClaimTemplates" | "selector" | "serviceName" | "podManagementPolicy" => {
+            "replicas"
+            | "ordinals"
+            | "updateStrategy"
+            | "persistentVolumeClaimRetentionPolicy"
+            | "minReadySeconds"
+            | "revisionHistoryLimit" => Effect::Updates,
+            _ => {
                 hazards.push(Hazard {
                     change: format!("the StatefulSet's {section}"),
                     problem: recreate_problem(&section),
@@ -293,7 +311,6 @@ fn statefulset_effect(old: &str, new: &str, hazards: &mut Vec<Hazard>) -> Effect
                 });
                 Effect::NeedsRecreate
             }
-            _ => Effect::Updates,
         };
         effect = effect.max(section_effect);
     }
@@ -391,8 +408,18 @@ fn value_changes(
     };
     let (old, new) = (leaves(old), leaves(new));
     let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    // A map that was empty and now has keys (or the reverse) shows as its keys only.
+    let emptied_or_filled = |key: &String, side: &BTreeMap<String, Value>| {
+        side.get(key)
+            .is_some_and(|v| v == &Value::Object(Default::default()))
+            && keys_below(key, &old)
+                .chain(keys_below(key, &new))
+                .next()
+                .is_some()
+    };
     keys.into_iter()
         .filter(|k| old.get(*k) != new.get(*k))
+        .filter(|k| !emptied_or_filled(k, &old) && !emptied_or_filled(k, &new))
         .map(|key| {
             let (before, after) = (old.get(key).cloned(), new.get(key).cloned());
             let status = match (&before, &after) {
@@ -417,6 +444,15 @@ fn value_changes(
             }
         })
         .collect()
+}
+
+fn keys_below<'a>(
+    key: &'a str,
+    leaves: &'a BTreeMap<String, Value>,
+) -> impl Iterator<Item = &'a String> {
+    leaves.keys().filter(move |k| {
+        k.len() > key.len() && k.starts_with(key) && k.as_bytes()[key.len()] == b'.'
+    })
 }
 
 fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, Value>) {
@@ -457,6 +493,8 @@ pub fn value_effect(key: &str) -> Effect {
         "persistence" if third == Some("mountPath") => Effect::RollsPods,
         "persistence" => Effect::NeedsRecreate,
         "hooks" | "tests" => Effect::NoOp,
+        // Objects of their own, beside the pods.
+        "pdb" | "networkPolicy" | "metrics" => Effect::Updates,
         _ => Effect::RollsPods,
     }
 }
@@ -466,7 +504,20 @@ fn value_hazard(change: &ValueChange) -> Option<Hazard> {
         return None;
     }
     let key = change.key.as_str();
-    let (problem, remedy) = if key.ends_with(".size") {
+    // Hazards about a claim are one per claim, whichever of its fields changed.
+    let subject = match key.split('.').collect::<Vec<_>>()[..] {
+        ["persistence", claim, _, ..] => format!("persistence.{claim}"),
+        _ => key.to_string(),
+    };
+    let (problem, remedy) = if change.status == Status::Added && key.starts_with("persistence.") {
+        (
+            recreate_problem("volumeClaimTemplates"),
+            format!(
+                "a new claim template: {ORPHAN}; existing pods get the new volume when they are \
+                 recreated"
+            ),
+        )
+    } else if key.ends_with(".size") {
         (
             recreate_problem("volumeClaimTemplates"),
             format!(
@@ -499,7 +550,7 @@ fn value_hazard(change: &ValueChange) -> Option<Hazard> {
         )
     };
     Some(Hazard {
-        change: format!("values.yaml {key}"),
+        change: format!("values.yaml {subject}"),
         problem,
         remedy,
     })
@@ -630,6 +681,19 @@ mod tests {
         assert_eq!(r.version.bump, Bump::Major);
         assert_eq!(r.version.proposed.as_deref(), Some("2.0.0"));
         assert!(r.warnings[0].starts_with("the chart changed but its version did not"));
+    }
+
+    #[test]
+    fn filling_an_empty_map_adds_keys_and_removes_nothing() {
+        let old = files(&[("values.yaml", "podAnnotations: {}\n")]);
+        let new = files(&[("values.yaml", "podAnnotations:\n  team: a\n")]);
+        let r = review(&old, &new, false);
+        let got: Vec<_> = r
+            .values
+            .iter()
+            .map(|v| (v.key.as_str(), v.status))
+            .collect();
+        assert_eq!(got, [("podAnnotations.team", Status::Added)]);
     }
 
     #[test]

@@ -60,8 +60,14 @@ pub fn new(options: &NewOptions) -> Result<Done, Error> {
             format!("no preset {:?} (presets: {known})", options.preset),
         )
     })?;
-    let edits = edits(options);
+    let edits = edits(options)?;
     let text = apply(&preset, &edits, &options.preset)?;
+    // The preset's demo command belongs to the preset's image, not to the user's.
+    let text = if options.image.is_some() {
+        without_command(&text)
+    } else {
+        text
+    };
     let text = format!("# yaml-language-server: $schema=./{SCHEMA_FILE}\n{text}");
     let spec_path = dir.join(crate::app::SPEC_FILE);
     let compiled =
@@ -74,10 +80,16 @@ pub fn new(options: &NewOptions) -> Result<Done, Error> {
     })
 }
 
-fn edits(options: &NewOptions) -> Vec<Edit> {
+fn edits(options: &NewOptions) -> Result<Vec<Edit>, Error> {
     let mut edits = Vec::new();
     if let Some(image) = &options.image {
         let (repository, tag) = split_image(image);
+        if tag.is_none() {
+            return Err(flag_error(
+                "--image",
+                format!("{image:?} has no tag: give REPO:TAG (a chart pins what it runs)"),
+            ));
+        }
         edits.push(Edit {
             flag: "--image",
             field: "image.repository",
@@ -112,7 +124,14 @@ fn edits(options: &NewOptions) -> Vec<Edit> {
             value: quote(size),
         });
     }
-    edits
+    Ok(edits)
+}
+
+/// The spec without its top-level `command:` and `args:` lines.
+fn without_command(text: &str) -> String {
+    text.split_inclusive('\n')
+        .filter(|line| !line.starts_with("command:") && !line.starts_with("args:"))
+        .collect()
 }
 
 /// `ghcr.io:443/acme/app:1.2` → (`ghcr.io:443/acme/app`, `1.2`): the tag follows the last `:`

@@ -1,6 +1,6 @@
 //! Semantic checks of a parsed spec. Every problem is reported, not just the first.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, Problem};
 use crate::load::SpecFile;
@@ -175,9 +175,14 @@ impl Checker {
         if let Some(port) = spec.port {
             self.port_number("port", port);
         }
-        let mut names = HashMap::new();
-        let mut numbers = HashMap::new();
+        let mut names = HashSet::new();
+        let mut numbers = HashSet::new();
         let offset = usize::from(spec.port.is_some());
+        // The `port:` shorthand takes part in the uniqueness checks without being reported.
+        for port in ports.iter().take(offset) {
+            names.insert(port.name.clone());
+            numbers.insert((port.port, port.protocol));
+        }
         for (i, port) in ports.iter().enumerate().skip(offset) {
             let at = index("ports", i - offset);
             self.require(is_port_name(&port.name), &join(&at, "name"), || {
@@ -188,24 +193,18 @@ impl Checker {
                 )
             });
             self.port_number(&join(&at, "port"), port.port);
-            if names.insert(port.name.clone(), ()).is_some() {
+            if !names.insert(port.name.clone()) {
                 self.fail(
                     join(&at, "name"),
                     format!("port name {:?} is declared twice", port.name),
                 );
             }
-            if numbers.insert((port.port, port.protocol), ()).is_some() {
+            if !numbers.insert((port.port, port.protocol)) {
                 self.fail(
                     join(&at, "port"),
                     format!("port {} is declared twice", port.port),
                 );
             }
-        }
-        if spec.port.is_some() && spec.ports.iter().any(|p| p.name == "http") {
-            self.fail(
-                "port",
-                "`port` declares a port named \"http\", and so does `ports`",
-            );
         }
     }
 
@@ -216,7 +215,7 @@ impl Checker {
     }
 
     fn storage(&mut self, claims: &[Claim]) {
-        let mut names = HashMap::new();
+        let mut names = HashSet::new();
         for (i, claim) in claims.iter().enumerate() {
             let at = index("storage", i);
             self.dns_label(&join(&at, "name"), &claim.name);
@@ -225,13 +224,15 @@ impl Checker {
                 &join(&at, "name"),
                 || format!("{:?} is reserved for chartgen's own volumes", claim.name),
             );
-            if names.insert(claim.name.as_str(), ()).is_some() {
+            if !names.insert(claim.name.as_str()) {
                 self.fail(
                     join(&at, "name"),
                     format!("claim {:?} is declared twice", claim.name),
                 );
             }
-            self.quantity(&join(&at, "size"), &claim.size);
+            if self.quantity(&join(&at, "size"), &claim.size) == Some(Quantity::ZERO) {
+                self.fail(join(&at, "size"), "must be more than 0");
+            }
             if let Some(class) = &claim.storage_class {
                 self.dns_subdomain(&join(&at, "storageClass"), class);
             }
@@ -245,6 +246,10 @@ impl Checker {
 
     fn quantity(&mut self, field: &str, value: &str) -> Option<Quantity> {
         match quantity::parse(value) {
+            Ok(q) if q < Quantity::ZERO => {
+                self.fail(field, format!("{value:?} is negative"));
+                None
+            }
             Ok(q) => Some(q),
             Err(hint) => {
                 self.fail(
@@ -467,14 +472,14 @@ impl Checker {
     }
 
     fn hooks(&mut self, hooks: &[Hook]) {
-        let mut names = HashMap::new();
+        let mut names = HashSet::new();
         for (i, hook) in hooks.iter().enumerate() {
             let at = index("hooks", i);
             self.dns_label(&join(&at, "name"), &hook.name);
             self.require(hook.name.len() <= MAX_HOOK_NAME, &join(&at, "name"), || {
                 format!("is longer than {MAX_HOOK_NAME} characters (it ends the Job's name)")
             });
-            if names.insert(hook.name.as_str(), ()).is_some() {
+            if !names.insert(hook.name.as_str()) {
                 self.fail(
                     join(&at, "name"),
                     format!("hook {:?} is declared twice", hook.name),
@@ -483,6 +488,11 @@ impl Checker {
             self.require(!hook.events.is_empty(), &join(&at, "events"), || {
                 "name at least one event (e.g. pre-install)".into()
             });
+            self.require(
+                !hook.delete_policy.is_empty(),
+                &join(&at, "deletePolicy"),
+                || "name at least one policy (e.g. before-hook-creation)".into(),
+            );
             if let Some(image) = &hook.image {
                 self.image(&join(&at, "image"), image);
             }

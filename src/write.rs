@@ -60,8 +60,7 @@ fn create_folder(dir: &Path, chart: &Chart) -> Result<Written, Error> {
 }
 
 fn update_folder(dir: &Path, chart: &Chart, remove: &[String]) -> Result<Written, Error> {
-    // Beside the target when its parent is writable, else inside it (e.g. a chart in `/`).
-    let stage = stage_in(&parent_of(dir)).or_else(|_| stage_in(dir))?;
+    let stage = stage_for(dir)?;
     stage_files(stage.path(), chart)?;
     let mut swap = Swap::new(stage.path().join(".replaced"));
     let mut written = Written::default();
@@ -73,8 +72,7 @@ fn update_folder(dir: &Path, chart: &Chart, remove: &[String]) -> Result<Written
             continue;
         }
         if let Err(err) = swap.place(&stage.path().join(path), &target, path) {
-            swap.undo();
-            return Err(write_error(&target, err));
+            return Err(rolled_back(swap, stage, &target, err));
         }
         match existing {
             Some(_) => written.updated.push(path.to_string()),
@@ -84,12 +82,51 @@ fn update_folder(dir: &Path, chart: &Chart, remove: &[String]) -> Result<Written
     for path in remove {
         let target = dir.join(path);
         if let Err(err) = swap.remove(&target, path) {
-            swap.undo();
-            return Err(write_error(&target, err));
+            return Err(rolled_back(swap, stage, &target, err));
         }
         written.removed.push(path.clone());
     }
     Ok(written)
+}
+
+/// Undoes a failed write. If something cannot be put back, the staging folder (which holds the
+/// replaced files) is kept rather than deleted, and the error says where it is.
+fn rolled_back(mut swap: Swap, stage: TempDir, target: &Path, err: std::io::Error) -> Error {
+    if swap.undo() {
+        return write_error(target, err);
+    }
+    let kept = stage.keep();
+    let why = format!(
+        "{err}; some files could not be put back: the originals are in {}",
+        kept.display()
+    );
+    write_error(target, std::io::Error::other(why))
+}
+
+/// Staging beside the chart folder keeps the folder clean; it must be on the same filesystem
+/// for renames, so a folder that is a mount point (or in an unwritable parent) stages inside.
+fn stage_for(dir: &Path) -> Result<TempDir, Error> {
+    let parent = parent_of(dir);
+    if same_device(&parent, dir)
+        && let Ok(stage) = stage_in(&parent)
+    {
+        return Ok(stage);
+    }
+    stage_in(dir)
+}
+
+#[cfg(unix)]
+fn same_device(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_device(_: &Path, _: &Path) -> bool {
+    true
 }
 
 fn parent_of(dir: &Path) -> PathBuf {
@@ -134,6 +171,10 @@ impl Swap {
     }
 
     fn place(&mut self, staged: &Path, target: &Path, rel: &str) -> std::io::Result<()> {
+        // A folder is never replaced by a file, even with --force: it may hold anything.
+        if target.is_dir() {
+            return Err(std::io::Error::other("a folder is in the way"));
+        }
         if let Some(dir) = target.parent() {
             self.create_dirs(dir)?;
         }
@@ -174,17 +215,20 @@ impl Swap {
         Ok(())
     }
 
-    /// Best effort: puts back every replaced file and removes what was added.
-    fn undo(&mut self) {
+    /// Puts back every replaced file and removes what was added; false if a file could not
+    /// be put back.
+    fn undo(&mut self) -> bool {
+        let mut restored = true;
         for (target, kept) in self.placed.drain(..).rev() {
             let _ = fs::remove_file(&target);
             if let Some(kept) = kept {
-                let _ = fs::rename(kept, &target);
+                restored &= fs::rename(kept, &target).is_ok();
             }
         }
         for dir in self.created_dirs.drain(..).rev() {
             let _ = fs::remove_dir(dir);
         }
+        restored
     }
 }
 
@@ -280,6 +324,15 @@ mod tests {
         ));
         assert_eq!(read(&dir, "a.yaml"), "old-a");
         assert_eq!(read(&dir, "c.yaml"), "old-c");
+    }
+
+    #[test]
+    fn a_folder_is_never_replaced_by_a_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("app");
+        fs::create_dir_all(dir.join("pdb.yaml/notes")).unwrap();
+        assert!(write(&dir, &chart(&[("pdb.yaml", "x")]), &[]).is_err());
+        assert!(dir.join("pdb.yaml/notes").is_dir());
     }
 
     #[test]

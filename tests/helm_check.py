@@ -134,7 +134,13 @@ def structure(docs):
         yield f"expected one StatefulSet, found {len(sets)}"
         return
     sts = sets[0]["spec"]
+    if len(sets[0]["metadata"]["name"]) > 52:
+        yield "the StatefulSet's name is over 52 characters: its pods' controller-revision-hash label overflows"
     pod_labels = sts["template"]["metadata"]["labels"]
+    if "helm.sh/chart" in pod_labels:
+        yield "pod labels carry the chart version: every chart bump would restart the pods"
+    if "automountServiceAccountToken" not in sts["template"]["spec"]:
+        yield "the pod does not say whether it mounts a ServiceAccount token"
     selector = sts["selector"]["matchLabels"]
     if not matches(selector, pod_labels):
         yield "StatefulSet selector does not match its pod labels"
@@ -161,6 +167,10 @@ def structure(docs):
         moving = {"helm.sh/chart", "app.kubernetes.io/version"} & set(labels)
         if moving:
             yield f"volumeClaimTemplate {claim['metadata']['name']} carries {sorted(moving)}"
+    for monitor in (d for d in docs if d["kind"] == "ServiceMonitor"):
+        selected = [s for s in services if matches(monitor["spec"]["selector"]["matchLabels"], s["metadata"].get("labels") or {})]
+        if [s["spec"].get("clusterIP") for s in selected] != ["None"]:
+            yield "the ServiceMonitor must select the headless Service only (each pod scraped once)"
     for doc in docs:
         labels = doc["metadata"].get("labels") or {}
         wanted = {"helm.sh/chart", "app.kubernetes.io/instance", "app.kubernetes.io/managed-by"}

@@ -7,18 +7,19 @@ Expand the name of the chart.
 
 {{/*
 Create a default fully qualified app name.
-We truncate at 63 chars because some Kubernetes name fields are limited to this (by the DNS naming spec).
+We truncate at 52 chars, not helm create's 63: the StatefulSet labels its pods with
+controller-revision-hash, <name>-<10-character hash>, which must fit in 63.
 If release name contains chart name it will be used as a full name.
 */}}
 {{- define "[[ name ]].fullname" -}}
 {{- if .Values.fullnameOverride }}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- .Values.fullnameOverride | trunc 52 | trimSuffix "-" }}
 {{- else }}
 {{- $name := default .Chart.Name .Values.nameOverride }}
 {{- if contains $name .Release.Name }}
-{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- .Release.Name | trunc 52 | trimSuffix "-" }}
 {{- else }}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- printf "%s-%s" .Release.Name $name | trunc 52 | trimSuffix "-" }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -35,6 +36,18 @@ Common labels
 */}}
 {{- define "[[ name ]].labels" -}}
 helm.sh/chart: {{ include "[[ name ]].chart" . }}
+{{ include "[[ name ]].selectorLabels" . }}
+{{- if .Chart.AppVersion }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/*
+Labels of the application's pods: the common labels but the chart version, so that a chart
+bump alone does not restart every pod (the app version does, as the image changes with it).
+*/}}
+{{- define "[[ name ]].podLabels" -}}
 {{ include "[[ name ]].selectorLabels" . }}
 {{- if .Chart.AppVersion }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
@@ -79,7 +92,7 @@ Create the name of the service account to use
 The headless Service that governs the StatefulSet and gives each pod its DNS name.
 */}}
 {{- define "[[ name ]].headlessServiceName" -}}
-{{- printf "%s-headless" (include "[[ name ]].fullname" . | trunc 54 | trimSuffix "-") }}
+{{- printf "%s-headless" (include "[[ name ]].fullname" .) }}
 {{- end }}
 [%- if secrets %]
 

@@ -41,7 +41,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "ports:\n  - {name: http, port: 9090}\n",
-        "chartgen.yaml:5:7: port: `port` declares a port named \"http\", and so does `ports`",
+        "chartgen.yaml:7:12: ports[0].name: port name \"http\" is declared twice",
     ),
     (
         "ports:\n  - {name: Admin, port: 70000}\n",
@@ -102,6 +102,18 @@ const CASES: &[(&str, &str)] = &[
     (
         "resources:\n  requests: {cpu: lots}\n",
         "chartgen.yaml:7:19: resources.requests.cpu: \"lots\" is not a Kubernetes quantity",
+    ),
+    (
+        "ports:\n  - {name: metrics, port: 8080}\n",
+        "chartgen.yaml:7:27: ports[0].port: port 8080 is declared twice",
+    ),
+    (
+        "storage:\n  - {name: data, size: \"-1Gi\", mountPath: /data}\n",
+        "chartgen.yaml:7:24: storage[0].size: \"-1Gi\" is negative",
+    ),
+    (
+        "hooks:\n  - {name: migrate, events: [pre-install], deletePolicy: []}\n",
+        "chartgen.yaml:7:58: hooks[0].deletePolicy: name at least one policy (e.g. before-hook-creation)",
     ),
     (
         "version: \"1.0\"\n",

@@ -79,7 +79,7 @@ fn a_storage_size_change_warns_with_the_remedy() {
     assert_eq!(code, Some(1));
     assert_eq!(review["effect"], "needs-recreate");
     let hazard = &review["hazards"][0];
-    assert_eq!(hazard["change"], "values.yaml persistence.data.size");
+    assert_eq!(hazard["change"], "values.yaml persistence.data");
     assert!(
         hazard["remedy"]
             .as_str()
@@ -195,7 +195,7 @@ fn markdown_is_ready_for_a_pull_request() {
         "{text}"
     );
     assert!(
-        text.contains("> ⚠️ **Hazard:** values.yaml persistence.data.size"),
+        text.contains("> ⚠️ **Hazard:** values.yaml persistence.data"),
         "{text}"
     );
     let details = text.matches("<details><summary>").count();
@@ -280,6 +280,12 @@ fn many_charts_at_once_with_recursive_search() {
     assert!(
         text.contains("== services/c\n") && !text.contains("== services/c\nM"),
         "{text}"
+    );
+    let inside = chartgen(&["generate", "-r"], &tmp.path().join("services/a"));
+    assert!(
+        inside.status.success(),
+        "-r inside a chart folder: {}",
+        stderr(&inside)
     );
     let diff = chartgen(
         &["diff", "--format", "stat", "services/a", "services/b"],

@@ -375,3 +375,32 @@ fn a_service_monitor_is_checked_against_its_crd_schema() {
     let findings = helm(&[], &job).to_string();
     assert!(findings.contains("ServiceMonitor spec.endpoints.0: Additional properties are not allowed ('scrapeEvery' was unexpected)"), "{findings}");
 }
+
+#[test]
+fn a_pdb_gets_min_available_or_max_unavailable_never_both() {
+    let (_tmp, chart) = chart_of("tests/specs/production.yaml");
+    let pdb = |values: Value| {
+        let files = helm_render(&chart, values).unwrap();
+        let pdb: Value = serde_yaml::from_str(manifest(&files, "pdb.yaml")).unwrap();
+        pdb["spec"].clone()
+    };
+    assert_eq!(pdb(json!({}))["maxUnavailable"], 1);
+    let min = pdb(json!({ "pdb": { "minAvailable": 2 } }));
+    assert_eq!(
+        (min["minAvailable"].clone(), min.get("maxUnavailable")),
+        (json!(2), None)
+    );
+}
+
+#[test]
+fn falsy_secret_values_are_still_values() {
+    let (_tmp, chart) = chart_of("tests/specs/secrets.yaml");
+    let files = helm_render(
+        &chart,
+        json!({ "secrets": { "DATABASE_URL": 0, "SESSION_KEY": false } }),
+    )
+    .unwrap();
+    let secret: Value = serde_yaml::from_str(manifest(&files, "secret.yaml")).unwrap();
+    assert_eq!(secret["data"]["DATABASE_URL"], "MA==", "0");
+    assert_eq!(secret["data"]["SESSION_KEY"], "ZmFsc2U=", "false");
+}

@@ -97,7 +97,7 @@ fn bad_flags_get_spec_style_errors_and_nothing_is_created() {
             "error: --replicas: must be 0 or more\n",
         ),
         (
-            &["--image", "Bad Image"],
+            &["--image", "Bad Image:1"],
             "error: --image: \"Bad Image\" is not an image repository (e.g. \"ghcr.io/acme/app\")\n",
         ),
         (
