@@ -23,7 +23,7 @@ pub struct Positions {
 impl Positions {
     /// Position of the value at `path`, or of the nearest ancestor that exists.
     pub fn value(&self, path: &str) -> Option<Pos> {
-        self.nearest(path, &self.values)
+        self.nearest(path)
     }
 
     /// Position of the value at exactly `path`, if the document has it.
@@ -31,10 +31,10 @@ impl Positions {
         self.values.get(path).copied()
     }
 
-    fn nearest(&self, path: &str, map: &HashMap<String, Pos>) -> Option<Pos> {
+    fn nearest(&self, path: &str) -> Option<Pos> {
         let mut path = path;
         loop {
-            if let Some(pos) = map.get(path) {
+            if let Some(pos) = self.values.get(path) {
                 return Some(*pos);
             }
             path = parent(path)?;

@@ -9,7 +9,7 @@ impl Quantity {
     pub const ZERO: Quantity = Quantity(0.0);
 }
 
-const SUFFIXES: [(&str, f64); 13] = [
+const SUFFIXES: [(&str, f64); 15] = [
     ("Ki", 1024.0),
     ("Mi", 1048576.0),
     ("Gi", 1073741824.0),
@@ -23,6 +23,8 @@ const SUFFIXES: [(&str, f64); 13] = [
     ("M", 1e6),
     ("G", 1e9),
     ("T", 1e12),
+    ("P", 1e15),
+    ("E", 1e18),
 ];
 
 /// Parses a quantity. The error is a hint to append to a message: empty, or a suggestion
@@ -39,8 +41,6 @@ pub fn parse(text: &str) -> Result<Quantity, String> {
         .ok_or_else(|| hint(number, suffix))?;
     let scale = match suffix {
         "" => 1.0,
-        "P" => 1e15,
-        "E" => 1e18,
         _ => match SUFFIXES.iter().find(|(s, _)| *s == suffix) {
             Some((_, scale)) => *scale,
             None => exponent(suffix).ok_or_else(|| hint(number, suffix))?,

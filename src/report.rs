@@ -114,17 +114,10 @@ fn advice_lines(review: &Review) -> Vec<String> {
     {
         lines.push(format!(
             "version: {current} → {proposed} proposed ({})",
-            bump_word(review)
+            review.version.bump.label()
         ));
     }
     lines
-}
-
-fn bump_word(review: &Review) -> String {
-    serde_json::to_value(review.version.bump)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 fn unified_report(review: &Review, context: usize, colors: Colors) -> String {

@@ -85,6 +85,17 @@ pub enum Bump {
     Major,
 }
 
+impl Bump {
+    pub fn label(self) -> &'static str {
+        match self {
+            Bump::None => "none",
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Version {
     pub current: Option<String>,
@@ -173,10 +184,7 @@ pub fn review(
             "the chart changed but its version did not: chart-testing (ct lint) rejects that; \
              set version {} (a {} bump)",
             version.proposed.clone().unwrap_or_default(),
-            serde_json::to_value(version.bump)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
+            version.bump.label()
         ));
     }
     let effect = files

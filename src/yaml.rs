@@ -152,10 +152,6 @@ fn write_item(out: &mut String, item: &Value, indent: usize) {
                 write_value(out, v, indent + 4);
             }
         }
-        Value::Array(items) if !items.is_empty() => {
-            let _ = write!(out, "{pad}-");
-            write_value(out, item, indent + 2);
-        }
         other => {
             let _ = write!(out, "{pad}-");
             write_value(out, other, indent + 2);
