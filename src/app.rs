@@ -9,7 +9,7 @@ use crate::load::{SpecFile, load};
 use crate::lock::{LOCK_FILE, Lock};
 use crate::plan::{Action, Change, plan, previous_lock};
 use crate::render::render;
-use crate::review::{Review, bumped, review};
+use crate::review::{Review, bumped, review, scalar_field};
 use crate::validate::validate;
 use crate::write::{Written, write};
 
@@ -63,7 +63,10 @@ pub fn compile_for(spec: &Path, out: &Path) -> Result<Compiled, Error> {
         return Ok(compiled);
     }
     let on_disk = read_chart(out, &compiled.chart, &previous_lock(out));
-    let Some(current) = on_disk.get("Chart.yaml").and_then(|t| chart_version(t)) else {
+    let Some(current) = on_disk
+        .get("Chart.yaml")
+        .and_then(|t| scalar_field(t, "version"))
+    else {
         return Ok(compiled);
     };
     let mut spec = compiled.file.spec.clone();
@@ -73,12 +76,6 @@ pub fn compile_for(spec: &Path, out: &Path) -> Result<Compiled, Error> {
     spec.version = bumped(&current, review.version.bump).or(Some(current));
     compiled.chart = render(&spec)?;
     Ok(compiled)
-}
-
-/// The version in a Chart.yaml.
-fn chart_version(chart_yaml: &str) -> Option<String> {
-    let value: serde_json::Value = serde_yaml::from_str(chart_yaml).ok()?;
-    value.get("version")?.as_str().map(str::to_string)
 }
 
 /// Regenerates the chart of `spec` into `out`. Files a person changed since chartgen wrote

@@ -270,7 +270,8 @@ fn chart_yaml_effect(old: &str, new: &str, hazards: &mut Vec<Hazard>) -> Effect 
     }
 }
 
-fn scalar_field(text: &str, key: &str) -> Option<String> {
+/// A top-level field of a YAML document (Chart.yaml's name or version), as text.
+pub fn scalar_field(text: &str, key: &str) -> Option<String> {
     let value: serde_json::Value = serde_yaml::from_str(text).ok()?;
     value
         .get(key)
