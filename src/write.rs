@@ -240,6 +240,14 @@ mod tests {
         files.iter().copied().collect()
     }
 
+    /// A chart folder `app` already written with `files`.
+    fn written(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("app");
+        write(&dir, &chart(files), &[]).unwrap();
+        (tmp, dir)
+    }
+
     fn read(dir: &Path, rel: &str) -> String {
         fs::read_to_string(dir.join(rel)).unwrap()
     }
@@ -261,14 +269,7 @@ mod tests {
 
     #[test]
     fn updates_in_place_and_keeps_other_files() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("app");
-        write(
-            &dir,
-            &chart(&[("Chart.yaml", "a"), ("values.yaml", "v")]),
-            &[],
-        )
-        .unwrap();
+        let (_tmp, dir) = written(&[("Chart.yaml", "a"), ("values.yaml", "v")]);
         fs::write(dir.join("mine.yaml"), "user").unwrap();
         let done = write(
             &dir,
@@ -285,14 +286,7 @@ mod tests {
 
     #[test]
     fn a_failed_placement_restores_every_file() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("app");
-        write(
-            &dir,
-            &chart(&[("a.yaml", "old-a"), ("c.yaml", "old-c")]),
-            &[],
-        )
-        .unwrap();
+        let (_tmp, dir) = written(&[("a.yaml", "old-a"), ("c.yaml", "old-c")]);
         // A user's file where chartgen needs a folder makes the second placement fail.
         fs::write(dir.join("b"), "user").unwrap();
         let next = chart(&[
@@ -308,14 +302,7 @@ mod tests {
 
     #[test]
     fn a_failed_removal_restores_removed_and_placed_files() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("app");
-        write(
-            &dir,
-            &chart(&[("a.yaml", "old-a"), ("c.yaml", "old-c")]),
-            &[],
-        )
-        .unwrap();
+        let (_tmp, dir) = written(&[("a.yaml", "old-a"), ("c.yaml", "old-c")]);
         let next = chart(&[("a.yaml", "new-a")]);
         let remove = ["c.yaml".to_string(), "missing.yaml".to_string()];
         assert!(matches!(
