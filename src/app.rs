@@ -72,7 +72,7 @@ pub fn compile_for(spec: &Path, out: &Path) -> Result<Compiled, Error> {
     let mut spec = compiled.file.spec.clone();
     spec.version = Some(current.clone());
     let same_version = render(&spec)?;
-    let review = review(&on_disk, &texts(&same_version), false);
+    let review = review(&on_disk, &texts(same_version), false);
     spec.version = bumped(&current, review.version.bump).or(Some(current));
     compiled.chart = render(&spec)?;
     Ok(compiled)
@@ -120,14 +120,14 @@ pub fn diff(
     show_secrets: bool,
 ) -> Result<(Review, Vec<String>), Error> {
     let compiled = compile_for(spec, against.unwrap_or(out))?;
-    let mut new = texts(&compiled.chart);
     let old = match against {
-        Some(dir) => {
-            new.retain(|path, _| !path.starts_with("chartgen."));
-            read_tree(dir)?
-        }
+        Some(dir) => read_tree(dir)?,
         None => read_chart(out, &compiled.chart, &previous_lock(out)),
     };
+    let mut new = texts(compiled.chart);
+    if against.is_some() {
+        new.retain(|path, _| !path.starts_with("chartgen."));
+    }
     Ok((review(&old, &new, show_secrets), compiled.warnings))
 }
 
@@ -173,12 +173,10 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, Error> {
     Ok(files)
 }
 
-fn texts(chart: &Chart) -> BTreeMap<String, String> {
-    chart
-        .files()
-        .filter(|(p, _)| *p != LOCK_FILE)
-        .map(|(p, c)| (p.to_string(), c.to_string()))
-        .collect()
+fn texts(chart: Chart) -> BTreeMap<String, String> {
+    let mut files = chart.into_files();
+    files.remove(LOCK_FILE);
+    files
 }
 
 /// The chart with its lock file added.

@@ -21,6 +21,10 @@ impl Chart {
     pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
         self.files.iter().map(|(p, c)| (p.as_str(), c.as_str()))
     }
+
+    pub fn into_files(self) -> BTreeMap<String, String> {
+        self.files
+    }
 }
 
 impl<P: Into<String>, C: Into<String>> FromIterator<(P, C)> for Chart {

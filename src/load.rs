@@ -1,4 +1,4 @@
-//! Reading a spec file: bytes → text → typed `Spec`, with positions for later checks.
+//! Reading a spec file: bytes → text → typed `Spec`.
 //!
 //! serde_yaml is deprecated upstream; this is the only place that parses a spec with it, so a
 //! maintained fork can replace it here without touching anything else.
@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Problem};
-use crate::locate::{Pos, Positions, positions};
+use crate::locate::Pos;
 use crate::spec::Spec;
 
 /// Specs are hand-written and small; anything larger is refused before parsing.
@@ -18,7 +18,6 @@ pub struct SpecFile {
     pub path: PathBuf,
     pub text: String,
     pub spec: Spec,
-    pub positions: Positions,
 }
 
 pub fn load(path: &Path) -> Result<SpecFile, Error> {
@@ -62,7 +61,6 @@ pub fn parse(path: &Path, text: String) -> Result<SpecFile, Error> {
     match serde_yaml::from_str::<Spec>(&text) {
         Ok(spec) => Ok(SpecFile {
             path: path.to_path_buf(),
-            positions: positions(&text),
             text,
             spec,
         }),

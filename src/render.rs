@@ -187,15 +187,18 @@ fn engine() -> Result<&'static Tera, Error> {
 
 fn build_engine() -> Result<Tera, Error> {
     let mut tera = bare_engine()?;
-    for file in all_files(&TEMPLATES) {
-        let name = template_name(file);
-        let text = file.contents_utf8().unwrap_or_default();
-        tera.add_raw_template(&name, text)
-            .map_err(|source| Error::Template {
-                template: name,
-                source,
-            })?;
-    }
+    let sources = all_files(&TEMPLATES).into_iter().map(|file| {
+        (
+            template_name(file),
+            file.contents_utf8().unwrap_or_default(),
+        )
+    });
+    // One batch: Tera re-checks every template it holds after each addition.
+    tera.add_raw_templates(sources)
+        .map_err(|source| Error::Template {
+            template: "(embedded templates)".into(),
+            source,
+        })?;
     Ok(tera)
 }
 

@@ -248,8 +248,9 @@ fn file_effect(
 
 /// Chart.yaml's name is the `app.kubernetes.io/name` selector label; its versions are pod labels.
 fn chart_yaml_effect(old: &str, new: &str, hazards: &mut Vec<Hazard>) -> Effect {
-    let field = |text: &str, key: &str| scalar_field(text, key);
-    if field(old, "name") != field(new, "name") {
+    let (old, new) = (yaml_value(Some(old)), yaml_value(Some(new)));
+    let field = |chart: &Value, key: &str| field(chart, key);
+    if field(&old, "name") != field(&new, "name") {
         hazards.push(Hazard {
             change: "the chart name (the app.kubernetes.io/name selector label)".into(),
             problem: recreate_problem("the selector"),
@@ -261,9 +262,9 @@ fn chart_yaml_effect(old: &str, new: &str, hazards: &mut Vec<Hazard>) -> Effect 
         return Effect::NeedsRecreate;
     }
     // Pods carry the app version; every object carries the chart version.
-    if field(old, "appVersion") != field(new, "appVersion") {
+    if field(&old, "appVersion") != field(&new, "appVersion") {
         Effect::RollsPods
-    } else if field(old, "version") != field(new, "version") {
+    } else if field(&old, "version") != field(&new, "version") {
         Effect::Updates
     } else {
         Effect::NoOp
@@ -272,10 +273,19 @@ fn chart_yaml_effect(old: &str, new: &str, hazards: &mut Vec<Hazard>) -> Effect 
 
 /// A top-level field of a YAML document (Chart.yaml's name or version), as text.
 pub fn scalar_field(text: &str, key: &str) -> Option<String> {
-    let value: serde_json::Value = serde_yaml::from_str(text).ok()?;
-    value
+    field(&yaml_value(Some(text)), key)
+}
+
+fn field(document: &Value, key: &str) -> Option<String> {
+    document
         .get(key)
         .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+}
+
+/// A YAML document as data; Null when absent or not YAML.
+fn yaml_value(text: Option<&str>) -> Value {
+    text.and_then(|t| serde_yaml::from_str(t).ok())
+        .unwrap_or(Value::Null)
 }
 
 /// Changed lines inside the selectorLabels helper change the StatefulSet's selector.
@@ -408,11 +418,8 @@ fn value_changes(
     show_secrets: bool,
 ) -> Vec<ValueChange> {
     let leaves = |text: Option<&String>| {
-        let value: Value = text
-            .and_then(|t| serde_yaml::from_str(t).ok())
-            .unwrap_or(Value::Null);
         let mut out = BTreeMap::new();
-        flatten("", &value, &mut out);
+        flatten("", &yaml_value(text.map(String::as_str)), &mut out);
         out
     };
     let (old, new) = (leaves(old), leaves(new));
@@ -572,24 +579,17 @@ fn version(
     values: &[ValueChange],
     hazards: &[Hazard],
 ) -> Version {
-    let current = old
-        .get("Chart.yaml")
-        .and_then(|t| scalar_field(t, "version"));
-    let new_version = new
-        .get("Chart.yaml")
-        .and_then(|t| scalar_field(t, "version"));
-    let without_version = |files: &BTreeMap<String, String>| {
-        let mut chart: Value = files
-            .get("Chart.yaml")
-            .and_then(|t| serde_yaml::from_str(t).ok())
-            .unwrap_or(Value::Null);
+    let chart =
+        |files: &BTreeMap<String, String>| yaml_value(files.get("Chart.yaml").map(String::as_str));
+    let (mut old_chart, mut new_chart) = (chart(old), chart(new));
+    let current = field(&old_chart, "version");
+    let new_version = field(&new_chart, "version");
+    for chart in [&mut old_chart, &mut new_chart] {
         if let Some(map) = chart.as_object_mut() {
             map.remove("version");
         }
-        chart
-    };
-    let content_changed = files.iter().any(|f| f.path != "Chart.yaml")
-        || without_version(old) != without_version(new);
+    }
+    let content_changed = files.iter().any(|f| f.path != "Chart.yaml") || old_chart != new_chart;
     let bump = if !content_changed {
         Bump::None
     } else if !hazards.is_empty() || values.iter().any(|v| v.status == Status::Removed) {

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, Problem};
 use crate::load::SpecFile;
-use crate::locate::{index, join};
+use crate::locate::{index, join, positions};
 use crate::quantity::{self, Quantity};
 use crate::spec::*;
 
@@ -30,12 +30,17 @@ pub fn validate(file: &SpecFile) -> Result<Vec<Problem>, Error> {
     ))
 }
 
-/// Attaches positions, and sorts in file order, as the user reads the spec.
+/// Attaches positions, and sorts in file order, as the user reads the spec. The text is only
+/// parsed for positions when there is something to place: most specs have nothing to report.
 fn located(file: &SpecFile, found: Vec<(String, String)>) -> Vec<Problem> {
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let positions = positions(&file.text);
     let mut problems: Vec<Problem> = found
         .into_iter()
         .map(|(field, message)| Problem {
-            pos: file.positions.value(&field),
+            pos: positions.value(&field),
             field,
             message,
         })
