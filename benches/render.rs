@@ -53,6 +53,10 @@ fn compile() {
 
 fn review() {
     let (old, new) = trees();
+    let (old, new) = (
+        chartgen::review::Side::new(old),
+        chartgen::review::Side::new(new),
+    );
     let mut samples = Vec::new();
     for _ in 0..20 {
         let start = Instant::now();
@@ -65,7 +69,7 @@ fn review() {
         ));
         samples.push(start.elapsed());
     }
-    let bytes: usize = old.values().map(String::len).sum();
+    let bytes: usize = old.files.values().map(String::len).sum();
     report(
         &format!(
             "review + unified report of {FILES} files, {} KB",

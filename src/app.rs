@@ -1,6 +1,6 @@
 //! The commands, as library functions: paths in, typed results or errors out.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::chart::Chart;
@@ -9,8 +9,10 @@ use crate::load::{SpecFile, load};
 use crate::lock::{LOCK_FILE, Lock};
 use crate::plan::{Action, Change, plan, previous_lock};
 use crate::render::render;
-use crate::review::{Review, bumped, review, scalar_field};
+use crate::review::{Review, Side, bumped, review, scalar_field};
+use crate::spec::Spec;
 use crate::validate::validate;
+use crate::values::entries;
 use crate::write::{Written, write};
 
 /// The spec's file name inside a chart folder.
@@ -58,12 +60,21 @@ pub fn check(path: &Path) -> Result<Vec<String>, Error> {
 /// Compiles `spec` for the chart folder `out`. A spec that does not pin its version gets the
 /// version on disk, bumped as the change deserves (see `review`).
 pub fn compile_for(spec: &Path, out: &Path) -> Result<Compiled, Error> {
-    let mut compiled = compile(spec)?;
+    let compiled = compile(spec)?;
     if compiled.file.spec.version.is_some() {
         return Ok(compiled);
     }
-    let on_disk = read_chart(out, &compiled.chart, &previous_lock(out));
+    let on_disk = Side::new(read_chart(out, &compiled.chart, &previous_lock(out)));
+    versioned(compiled, &on_disk)
+}
+
+/// The compiled chart, its version bumped from the one `on_disk` unless the spec pins one.
+fn versioned(mut compiled: Compiled, on_disk: &Side) -> Result<Compiled, Error> {
+    if compiled.file.spec.version.is_some() {
+        return Ok(compiled);
+    }
     let Some(current) = on_disk
+        .files
         .get("Chart.yaml")
         .and_then(|t| scalar_field(t, "version"))
     else {
@@ -71,8 +82,8 @@ pub fn compile_for(spec: &Path, out: &Path) -> Result<Compiled, Error> {
     };
     let mut spec = compiled.file.spec.clone();
     spec.version = Some(current.clone());
-    let same_version = render(&spec)?;
-    let review = review(&on_disk, &texts(same_version), false);
+    let same_version = rendered(&spec, render(&spec)?);
+    let review = review(on_disk, &same_version, false);
     spec.version = bumped(&current, review.version.bump).or(Some(current));
     compiled.chart = render(&spec)?;
     Ok(compiled)
@@ -119,21 +130,40 @@ pub fn diff(
     against: Option<&Path>,
     show_secrets: bool,
 ) -> Result<(Review, Vec<String>), Error> {
-    let compiled = compile_for(spec, against.unwrap_or(out))?;
-    let old = match against {
+    let file = load(spec)?;
+    let mut old = match against {
         Some(dir) => read_tree(dir)?,
-        None => read_chart(out, &compiled.chart, &previous_lock(out)),
+        None => read_paths(out, previous_lock(out).paths()),
     };
-    let mut new = texts(compiled.chart);
+    let compiled = compile_file(file)?;
+    if against.is_none() {
+        let unread: Vec<&str> = compiled
+            .chart
+            .files()
+            .map(|(path, _)| path)
+            .filter(|path| !old.contains_key(*path))
+            .collect();
+        old.extend(read_paths(out, unread));
+    }
+    let old = Side::new(old);
+    let compiled = versioned(compiled, &old)?;
+    let mut new = rendered(&compiled.file.spec, compiled.chart);
     if against.is_some() {
-        new.retain(|path, _| !path.starts_with("chartgen."));
+        new.files.retain(|path, _| !path.starts_with("chartgen."));
     }
     Ok((review(&old, &new, show_secrets), compiled.warnings))
 }
 
 /// The files of `chart` and of `lock` as they are on disk in `dir` (absent ones left out).
 fn read_chart(dir: &Path, chart: &Chart, lock: &Lock) -> BTreeMap<String, String> {
-    let paths: BTreeSet<&str> = chart.files().map(|(p, _)| p).chain(lock.paths()).collect();
+    read_paths(dir, chart.files().map(|(p, _)| p).chain(lock.paths()))
+}
+
+/// The files at `paths` in `dir` that exist, the lock file left out.
+fn read_paths<'a>(
+    dir: &Path,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> BTreeMap<String, String> {
     paths
         .into_iter()
         .filter(|p| *p != LOCK_FILE)
@@ -173,10 +203,11 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, Error> {
     Ok(files)
 }
 
-fn texts(chart: Chart) -> BTreeMap<String, String> {
+/// A chart `spec` just rendered, as a review side; values.yaml is known as data already.
+fn rendered(spec: &Spec, chart: Chart) -> Side {
     let mut files = chart.into_files();
     files.remove(LOCK_FILE);
-    files
+    Side::rendered(files, crate::yaml::value(&entries(spec)))
 }
 
 /// The chart with its lock file added.

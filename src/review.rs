@@ -124,13 +124,32 @@ impl Review {
     }
 }
 
-/// Compares two charts given as path → text. Secret values are never kept in the review:
-/// `show_secrets` is the only way they appear.
-pub fn review(
-    old: &BTreeMap<String, String>,
-    new: &BTreeMap<String, String>,
-    show_secrets: bool,
-) -> Review {
+/// One side of a review: a chart's files by path, and its values.yaml as data.
+#[derive(Debug, Clone, Default)]
+pub struct Side {
+    pub files: BTreeMap<String, String>,
+    values: Value,
+}
+
+impl Side {
+    /// Reads values.yaml from the files (Null when there is none, or it is not YAML).
+    pub fn new(files: BTreeMap<String, String>) -> Self {
+        let values = yaml_value(files.get("values.yaml").map(String::as_str));
+        Side { files, values }
+    }
+
+    /// For a chart chartgen just rendered, whose values.yaml holds `values`: parsing the file
+    /// again would cost more than the rest of a review.
+    pub fn rendered(files: BTreeMap<String, String>, values: Value) -> Self {
+        Side { files, values }
+    }
+}
+
+/// Compares two charts. Secret values are never kept in the review: `show_secrets` is the
+/// only way they appear.
+pub fn review(old: &Side, new: &Side, show_secrets: bool) -> Review {
+    let (values_old, values_new) = (&old.values, &new.values);
+    let (old, new) = (&old.files, &new.files);
     let mut files = Vec::new();
     let mut hazards = Vec::new();
     let paths: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
@@ -160,7 +179,7 @@ pub fn review(
             new: after,
         });
     }
-    let values = value_changes(old.get("values.yaml"), new.get("values.yaml"), show_secrets);
+    let values = value_changes(values_old, values_new, show_secrets);
     for change in &values {
         // One hazard per claim or key, not one per leaf of it.
         if let Some(hazard) = value_hazard(change)
@@ -412,14 +431,10 @@ fn service_effect(path: &str, old: &str, new: &str, hazards: &mut Vec<Hazard>) -
 }
 
 /// values.yaml compared as data: changed leaves by dotted key, comments and order ignored.
-fn value_changes(
-    old: Option<&String>,
-    new: Option<&String>,
-    show_secrets: bool,
-) -> Vec<ValueChange> {
-    let leaves = |text: Option<&String>| {
+fn value_changes(old: &Value, new: &Value, show_secrets: bool) -> Vec<ValueChange> {
+    let leaves = |values: &Value| {
         let mut out = BTreeMap::new();
-        flatten("", &yaml_value(text.map(String::as_str)), &mut out);
+        flatten("", values, &mut out);
         out
     };
     let (old, new) = (leaves(old), leaves(new));
@@ -631,11 +646,13 @@ pub fn bumped(version: &str, bump: Bump) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(p, c)| (p.to_string(), c.to_string()))
-            .collect()
+    fn files(pairs: &[(&str, &str)]) -> Side {
+        Side::new(
+            pairs
+                .iter()
+                .map(|(p, c)| (p.to_string(), c.to_string()))
+                .collect(),
+        )
     }
 
     #[test]

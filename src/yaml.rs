@@ -66,6 +66,21 @@ pub fn document(entries: &[Entry]) -> String {
     out
 }
 
+/// The data a document of `entries` holds: what a YAML parser reads back from `document`.
+pub fn value(entries: &[Entry]) -> Value {
+    let map = entries
+        .iter()
+        .map(|entry| {
+            let value = match &entry.node {
+                Node::Data(value) => value.clone(),
+                Node::Map(entries) => self::value(entries),
+            };
+            (entry.key.clone(), value)
+        })
+        .collect();
+    Value::Object(map)
+}
+
 /// Writes plain data as a block-style document.
 pub fn data(value: &Value) -> String {
     let mut out = String::new();

@@ -226,6 +226,32 @@ fn random_valid_specs_yield_charts_helm_accepts() {
     judge_folders(&dirs, "random valid specs");
 }
 
+/// `chartgen diff` takes the new values.yaml as data from the model it was written from,
+/// without parsing it; that is only right if a YAML parser reads the file back as that data.
+#[test]
+fn values_yaml_reads_back_as_the_data_it_was_written_from() {
+    let mut runner = runner(11);
+    let strategy = spec();
+    let random = (0..200).map(|_| serde_yaml::to_string(&sample(&strategy, &mut runner)).unwrap());
+    let files = all_specs()
+        .into_iter()
+        .map(|p| std::fs::read_to_string(p).unwrap());
+    let presets = chartgen::presets::names()
+        .into_iter()
+        .map(|p| chartgen::presets::spec_text(&p, "demo").unwrap());
+    for text in random.chain(files).chain(presets) {
+        let file = chartgen::load::parse(Path::new("spec.yaml"), text.clone()).unwrap();
+        chartgen::validate::validate(&file).unwrap();
+        let chart = chartgen::render::render(&file.spec).unwrap();
+        let read: Value = serde_yaml::from_str(chart.get("values.yaml").unwrap()).unwrap();
+        let model = chartgen::yaml::value(&chartgen::values::entries(&file.spec));
+        assert_eq!(
+            read, model,
+            "values.yaml of this spec reads back differently:\n{text}"
+        );
+    }
+}
+
 /// One edit of a spec's text: the kinds of mistakes hands and tools make.
 #[derive(Debug, Clone)]
 enum Mutation {
