@@ -131,21 +131,21 @@ pub fn diff(
     show_secrets: bool,
 ) -> Result<(Review, Vec<String>), Error> {
     let file = load(spec)?;
-    let mut old = match against {
+    // Read and parsed before rendering, so the memory the parse needs is reused by it.
+    let mut old = Side::new(match against {
         Some(dir) => read_tree(dir)?,
-        None => read_paths(out, previous_lock(out).paths()),
-    };
+        None => read_paths(out, previous_lock(out).paths().chain(["values.yaml"])),
+    });
     let compiled = compile_file(file)?;
     if against.is_none() {
         let unread: Vec<&str> = compiled
             .chart
             .files()
             .map(|(path, _)| path)
-            .filter(|path| !old.contains_key(*path))
+            .filter(|path| !old.files.contains_key(*path))
             .collect();
-        old.extend(read_paths(out, unread));
+        old.files.extend(read_paths(out, unread));
     }
-    let old = Side::new(old);
     let compiled = versioned(compiled, &old)?;
     let mut new = rendered(&compiled.file.spec, compiled.chart);
     if against.is_some() {
@@ -182,7 +182,8 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, Error> {
     let mut stack = vec![dir.to_path_buf()];
     while let Some(folder) = stack.pop() {
         for entry in std::fs::read_dir(&folder).map_err(|e| read_error(&folder, e))? {
-            let path = entry.map_err(|e| read_error(&folder, e))?.path();
+            let entry = entry.map_err(|e| read_error(&folder, e))?;
+            let path = entry.path();
             let rel = path
                 .strip_prefix(dir)
                 .unwrap_or(&path)
@@ -192,7 +193,12 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, Error> {
             if skipped {
                 continue;
             }
-            if path.is_dir() {
+            // The listing tells what each entry is; only a symlink needs a stat to follow it.
+            let is_dir = match entry.file_type() {
+                Ok(kind) if !kind.is_symlink() => kind.is_dir(),
+                _ => path.is_dir(),
+            };
+            if is_dir {
                 stack.push(path);
             } else {
                 let bytes = std::fs::read(&path).map_err(|e| read_error(&path, e))?;

@@ -16,7 +16,24 @@ pub fn unified(path: &str, old: &str, new: &str, context: usize) -> String {
 
 /// Lines added and removed, as `git diff --stat` counts them.
 pub fn counts(old: &str, new: &str) -> (usize, usize) {
-    let diff = TextDiff::from_lines(old, new);
+    // Lines both texts start or end with are never counted; leaving them out of the diff
+    // keeps a one-line change in a long file as cheap as in a short one.
+    let (old, new) = (old.split_inclusive('\n'), new.split_inclusive('\n'));
+    let prefix = old
+        .clone()
+        .zip(new.clone())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (old, new): (Vec<&str>, Vec<&str>) =
+        (old.skip(prefix).collect(), new.skip(prefix).collect());
+    let suffix = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (old, new) = (&old[..old.len() - suffix], &new[..new.len() - suffix]);
+    let diff = TextDiff::from_slices(old, new);
     diff.iter_all_changes()
         .fold((0, 0), |(add, del), change| match change.tag() {
             similar::ChangeTag::Insert => (add + 1, del),
@@ -42,5 +59,13 @@ mod tests {
     #[test]
     fn counts_added_and_removed_lines() {
         assert_eq!(counts("a\nb\n", "a\nc\nd\n"), (2, 1));
+        assert_eq!(counts("a\nb\nz\n", "a\nc\nz\n"), (1, 1));
+        assert_eq!(
+            counts("a\nb", "a\nb\n"),
+            (1, 1),
+            "a final newline is a change"
+        );
+        assert_eq!(counts("same\n", "same\n"), (0, 0));
+        assert_eq!(counts("", "x\ny\n"), (2, 0));
     }
 }
