@@ -5,13 +5,19 @@
 #  2. in-process: parse + validate, render, and the review of a large change
 #  3. `generate --check` over 500 charts
 #  4. `diff -ru` and `git diff --no-index` on the large change's trees
-#  5. `chartgen diff` of one chart against its spec vs `diff -ru` of the same two folders
+#  5. `chartgen diff` of one chart against its spec vs `diff -ru` of the same two folders, for
+#     the shipped binary (scripts/release.sh) and the one `cargo build --release` makes
+#  6. the floor under 5: process start; + reading and checking the spec; + rendering it and
+#     reading the chart on disk (`generate --check` of an up-to-date chart)
+#  7. `chartgen diff` of a large chart (190 hooks, 204 files) against its spec vs `diff -ru`
+# Whole-process figures use the shipped binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "bench.sh needs hyperfine: apt-get install hyperfine" >&2; exit 2; }
 
+bin=$(bash scripts/release.sh)
 cargo build --release --quiet
-bin="$PWD/target/release/chartgen"
+dynamic="$PWD/target/release/chartgen"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -46,4 +52,26 @@ sed -i 's/^replicas: 1/replicas: 3/; s/size: 1Gi/size: 2Gi/' "$work/spec.yaml"
 sed -i 's/^replicas: 3/replicas: 1/; s/size: 2Gi/size: 1Gi/' "$work/spec.yaml"
 hyperfine --warmup 20 --runs 300 -i -N \
   "$bin diff -f $work/spec.yaml --against $work/edited --color never" \
+  "$dynamic diff -f $work/spec.yaml --against $work/edited --color never" \
   "diff -ru $work/chart $work/edited"
+
+echo "== 6. the floor: start; + read and check the spec; + render and read the chart (up to date)"
+hyperfine --warmup 20 --runs 300 -N \
+  "$bin --version" \
+  "$bin validate -f $work/spec.yaml" \
+  "$bin generate --check -f $work/spec.yaml -o $work/chart" \
+  "diff --version"
+
+echo "== 7. a large chart from a spec (190 hooks: 204 files, ~830 KB), 10 hooks changed"
+{
+  printf 'name: big\nversion: 0.1.0\nimage: {repository: ghcr.io/acme/api, tag: "1.0"}\nport: 8000\nhooks:\n'
+  for i in $(seq -w 1 190); do
+    printf '  - name: job-%s\n    events: [pre-install]\n    command: [/app/task]\n    weight: 1\n' "$i"
+  done
+} > "$work/big.yaml"
+"$bin" generate -f "$work/big.yaml" -o "$work/big" >/dev/null
+awk '/weight:/ { n++; if (n % 19 == 0) sub(/1$/, "2") } { print }' "$work/big.yaml" > "$work/big-edited.yaml"
+"$bin" generate -f "$work/big-edited.yaml" -o "$work/big-edited" >/dev/null
+hyperfine --warmup 5 --runs 50 -i -N \
+  "$bin diff -f $work/big.yaml --against $work/big-edited --color never" \
+  "diff -ru $work/big $work/big-edited"
