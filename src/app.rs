@@ -1,6 +1,6 @@
 //! The commands, as library functions: paths in, typed results or errors out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::chart::Chart;
@@ -130,22 +130,11 @@ pub fn diff(
     against: Option<&Path>,
     show_secrets: bool,
 ) -> Result<(Review, Vec<String>), Error> {
-    let file = load(spec)?;
-    // Read and parsed before rendering, so the memory the parse needs is reused by it.
-    let mut old = Side::new(match against {
+    let compiled = compile(spec)?;
+    let old = Side::new(match against {
         Some(dir) => read_tree(dir)?,
-        None => read_paths(out, previous_lock(out).paths().chain(["values.yaml"])),
+        None => read_chart(out, &compiled.chart, &previous_lock(out)),
     });
-    let compiled = compile_file(file)?;
-    if against.is_none() {
-        let unread: Vec<&str> = compiled
-            .chart
-            .files()
-            .map(|(path, _)| path)
-            .filter(|path| !old.files.contains_key(*path))
-            .collect();
-        old.files.extend(read_paths(out, unread));
-    }
     let compiled = versioned(compiled, &old)?;
     let mut new = rendered(&compiled.file.spec, compiled.chart);
     if against.is_some() {
@@ -156,14 +145,7 @@ pub fn diff(
 
 /// The files of `chart` and of `lock` as they are on disk in `dir` (absent ones left out).
 fn read_chart(dir: &Path, chart: &Chart, lock: &Lock) -> BTreeMap<String, String> {
-    read_paths(dir, chart.files().map(|(p, _)| p).chain(lock.paths()))
-}
-
-/// The files at `paths` in `dir` that exist, the lock file left out.
-fn read_paths<'a>(
-    dir: &Path,
-    paths: impl IntoIterator<Item = &'a str>,
-) -> BTreeMap<String, String> {
+    let paths: BTreeSet<&str> = chart.files().map(|(p, _)| p).chain(lock.paths()).collect();
     paths
         .into_iter()
         .filter(|p| *p != LOCK_FILE)
