@@ -31,7 +31,7 @@ const HOOK_TEMPLATE: &str = "templates/hook.yaml";
 /// The chart's README: documentation, never read by Helm, so it may quote the spec's text.
 const README_TEMPLATE: &str = "README.md";
 
-/// What the templates may read about the spec.
+/// What the templates may read about the spec; the hook template also reads `hook`.
 #[derive(Debug, Serialize)]
 struct Model<'a> {
     name: &'a str,
@@ -49,7 +49,6 @@ struct Model<'a> {
     volume_permissions: bool,
     /// `helm test` speaks HTTP when the target port has an HTTP probe, else opens a TCP connection.
     test_http: bool,
-    hook: Option<ModelHook<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -92,21 +91,23 @@ pub fn render(spec: &Spec) -> Result<Chart, Error> {
         .map(|d| d.alias.clone().unwrap_or_else(|| d.name.clone()))
         .collect();
     chart.insert("values.schema.json", values_schema(&entries, &dependencies));
+    // One context for every template: building it costs as much as rendering a small one.
+    let mut context = Context::from_serialize(&model).map_err(|source| Error::Template {
+        template: "(model)".into(),
+        source,
+    })?;
     for template in all_files(&TEMPLATES) {
         let name = template_name(template);
         if name == HOOK_TEMPLATE || name == README_TEMPLATE || !wanted(&name, &model) {
             continue;
         }
-        chart.insert(name.clone(), render_one(tera, &name, &model)?);
+        chart.insert(name.clone(), render_one(tera, &name, &context)?);
     }
     chart.insert(README_TEMPLATE, render_readme(tera, spec, model, &entries)?);
     for hook in &spec.hooks {
-        let model = Model {
-            hook: Some(model_hook(hook)),
-            ..self::model(spec)
-        };
+        context.insert("hook", &model_hook(hook));
         let path = format!("templates/hook-{}.yaml", hook.name);
-        chart.insert(path, render_one(tera, HOOK_TEMPLATE, &model)?);
+        chart.insert(path, render_one(tera, HOOK_TEMPLATE, &context)?);
     }
     Ok(chart)
 }
@@ -154,13 +155,12 @@ fn render_readme(
     tera.render(README_TEMPLATE, &context).map_err(failed)
 }
 
-fn render_one(tera: &Tera, name: &str, model: &Model) -> Result<String, Error> {
-    let failed = |source| Error::Template {
-        template: name.to_string(),
-        source,
-    };
-    let context = Context::from_serialize(model).map_err(failed)?;
-    tera.render(name, &context).map_err(failed)
+fn render_one(tera: &Tera, name: &str, context: &Context) -> Result<String, Error> {
+    tera.render(name, context)
+        .map_err(|source| Error::Template {
+            template: name.to_string(),
+            source,
+        })
 }
 
 /// Every file below `dir`, at any depth.
@@ -255,7 +255,6 @@ fn model(spec: &Spec) -> Model<'_> {
         network_policy: spec.network_policy.is_some(),
         service_monitor: spec.metrics.is_some(),
         volume_permissions: spec.volume_permissions,
-        hook: None,
     }
 }
 
@@ -290,7 +289,8 @@ mod tests {
             port: Some(80),
             ..Default::default()
         };
-        let err = render_one(&tera, "templates/broken.yaml", &model(&spec)).unwrap_err();
+        let context = Context::from_serialize(&model(&spec)).unwrap();
+        let err = render_one(&tera, "templates/broken.yaml", &context).unwrap_err();
         assert_eq!(
             err.to_string(),
             "internal error: template `templates/broken.yaml` failed to render (please report this bug)"
