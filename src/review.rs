@@ -125,7 +125,7 @@ impl Review {
 }
 
 /// One side of a review: a chart's files by path, and its values.yaml as data.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug)]
 pub struct Side {
     pub files: BTreeMap<String, String>,
     values: Value,
@@ -268,7 +268,6 @@ fn file_effect(
 /// Chart.yaml's name is the `app.kubernetes.io/name` selector label; its versions are pod labels.
 fn chart_yaml_effect(old: &str, new: &str, hazards: &mut Vec<Hazard>) -> Effect {
     let (old, new) = (yaml_value(Some(old)), yaml_value(Some(new)));
-    let field = |chart: &Value, key: &str| field(chart, key);
     if field(&old, "name") != field(&new, "name") {
         hazards.push(Hazard {
             change: "the chart name (the app.kubernetes.io/name selector label)".into(),
