@@ -241,6 +241,40 @@ fn against_a_hand_written_seed_chart() {
     );
 }
 
+/// `--against` reads a chart's folders through symlinks, as diff -r does: a chart whose
+/// `templates` links to the generated one differs from it in no template.
+#[cfg(unix)]
+#[test]
+fn against_follows_a_symlinked_folder() {
+    let chart = generated();
+    let linked = tempfile::tempdir().unwrap();
+    for name in ["Chart.yaml", "values.yaml"] {
+        std::fs::copy(chart.path().join(name), linked.path().join(name)).unwrap();
+    }
+    std::os::unix::fs::symlink(
+        chart.path().join("templates"),
+        linked.path().join("templates"),
+    )
+    .unwrap();
+    let spec = chart.path().join("chartgen.yaml");
+    let args = [
+        "diff",
+        "-f",
+        spec.to_str().unwrap(),
+        "--against",
+        linked.path().to_str().unwrap(),
+        "--format",
+        "stat",
+    ];
+    let out = chartgen(&args, chart.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let through_link = stdout(&out);
+    assert!(
+        !through_link.contains("templates/"),
+        "templates read as missing or changed: {through_link}"
+    );
+}
+
 #[test]
 fn many_charts_at_once_with_recursive_search() {
     let tmp = tempfile::tempdir().unwrap();
