@@ -7,10 +7,12 @@ use crate::chart::Chart;
 use crate::error::{Error, describe};
 use crate::load::{SpecFile, load};
 use crate::lock::{LOCK_FILE, Lock};
+use crate::manifest::{self, STDIN};
 use crate::plan::{Action, Change, plan, previous_lock};
 use crate::render::render;
 use crate::review::{Review, Side, bumped, review, scalar_field};
 use crate::spec::Spec;
+use crate::upgrade::{Options, Upgrade, upgrade};
 use crate::validate::validate;
 use crate::values::entries;
 use crate::write::{Written, write};
@@ -87,6 +89,28 @@ fn versioned(mut compiled: Compiled, on_disk: &Side) -> Result<Compiled, Error> 
     spec.version = bumped(&current, review.version.bump).or(Some(current));
     compiled.chart = render(&spec)?;
     Ok(compiled)
+}
+
+/// Reviews the upgrade from the objects in `old` to those in `new` (files, folders or `-`).
+pub fn review_manifests(
+    old: &Path,
+    new: &Path,
+    namespace: &str,
+    options: Options,
+) -> Result<Upgrade, Error> {
+    if old.as_os_str() == STDIN && new.as_os_str() == STDIN {
+        return Err(Error::Flags {
+            flags: vec![(
+                "-".into(),
+                "standard input can be only one side of a review".into(),
+            )],
+        });
+    }
+    upgrade(
+        manifest::read(old, namespace)?,
+        manifest::read(new, namespace)?,
+        options,
+    )
 }
 
 /// Regenerates the chart of `spec` into `out`. Files a person changed since chartgen wrote

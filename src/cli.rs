@@ -92,6 +92,35 @@ pub enum Command {
         #[arg(short = 'r', long)]
         recursive: bool,
     },
+    /// Review an upgrade from the Kubernetes objects it changes: what `helm get manifest` says
+    /// runs now against what `helm template` would apply. Lists objects added, removed and
+    /// changed (field by field), the effect on the running release, and the changes Kubernetes
+    /// would refuse, with the remedy. Secret values never appear. Exit 1 when different.
+    #[command(
+        after_help = "Examples:\n  helm get manifest shop -n prod > old.yaml\n  \
+                      helm template shop ./shop -n prod -f prod.yaml > new.yaml\n  \
+                      chartgen review old.yaml new.yaml\n  \
+                      helm template shop ./shop -n prod | chartgen review old.yaml - --format markdown"
+    )]
+    Review {
+        /// What runs now: a file of YAML documents, a folder of them, or - for standard input
+        old: PathBuf,
+        /// What the upgrade applies, in the same forms
+        new: PathBuf,
+        #[arg(long, value_enum, default_value = "unified")]
+        format: crate::report::Format,
+        /// Namespace of namespaced objects that name none (as `helm template -n`)
+        #[arg(short = 'n', long, value_name = "NAMESPACE", default_value = "")]
+        namespace: String,
+        /// Kubernetes version whose update rules apply
+        #[arg(long, value_name = "MAJOR.MINOR", default_value_t = crate::apiserver::KubeVersion::NEWEST)]
+        kube_version: crate::apiserver::KubeVersion,
+        /// Show Secret values in field changes (hidden by default)
+        #[arg(long)]
+        show_secrets: bool,
+        #[arg(long, value_enum, default_value = "auto")]
+        color: ColorChoice,
+    },
     /// Check a spec; write nothing.
     Validate {
         /// Chart folder holding chartgen.yaml [default: .]

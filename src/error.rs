@@ -48,6 +48,22 @@ pub enum Error {
     #[error("{}", conflicts_report(changes))]
     HandEdited { changes: Vec<Change> },
 
+    /// A manifest given to `chartgen review` that is not YAML, or holds no Kubernetes object.
+    #[error("{file}:{line}: {message}")]
+    Manifest {
+        file: String,
+        line: usize,
+        message: String,
+    },
+
+    /// The same object twice on one side of a review.
+    #[error("{origin}: {object} appears twice (first at {first})")]
+    DuplicateObject {
+        object: String,
+        origin: String,
+        first: String,
+    },
+
     /// A template failed: always a chartgen bug, never the user's input.
     #[error("internal error: template `{template}` failed to render (please report this bug)")]
     Template {

@@ -3,16 +3,19 @@
 //! The pipeline: `load` (text → `Spec`) → `validate` → `render` (→ in-memory `Chart`) →
 //! `write` (atomic placement). Each step is a module of its own.
 
+pub mod apiserver;
 pub mod app;
 pub mod batch;
 pub mod chart;
 pub mod cli;
 pub mod diff;
 pub mod error;
+pub mod fields;
 pub mod kube;
 pub mod load;
 pub mod locate;
 pub mod lock;
+pub mod manifest;
 pub mod metadata;
 pub mod plan;
 pub mod presets;
@@ -23,6 +26,8 @@ pub mod report;
 pub mod review;
 pub mod scaffold;
 pub mod spec;
+pub mod upgrade;
+pub mod upgrade_report;
 pub mod validate;
 pub mod values;
 pub mod values_schema;

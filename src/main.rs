@@ -16,6 +16,8 @@ use chartgen::presets;
 use chartgen::report::{self, Colors};
 use chartgen::scaffold::{NewOptions, new};
 use chartgen::spec::schema_json;
+use chartgen::upgrade::Options;
+use chartgen::upgrade_report;
 
 /// Success.
 const EXIT_OK: u8 = 0;
@@ -103,6 +105,33 @@ fn run(command: Command) -> Vec<(PathBuf, Outcome)> {
                 })
             })
         }
+        Command::Review {
+            old,
+            new,
+            format,
+            namespace,
+            kube_version,
+            show_secrets,
+            color,
+        } => {
+            let options = Options {
+                kube_version,
+                show_secrets,
+            };
+            let outcome = match app::review_manifests(&old, &new, &namespace, options) {
+                Ok(review) => Outcome {
+                    out: upgrade_report::print(&review, format, colors(color)),
+                    code: if review.is_empty() {
+                        EXIT_OK
+                    } else {
+                        EXIT_DIFFERENT
+                    },
+                    ..Outcome::default()
+                },
+                Err(e) => Outcome::failed(&e),
+            };
+            vec![(PathBuf::from("."), outcome)]
+        }
         other => vec![(
             PathBuf::from("."),
             single(other).unwrap_or_else(|e| Outcome::failed(&e)),
@@ -162,7 +191,9 @@ fn single(command: Command) -> Result<Outcome, Error> {
             clap_complete::generate(shell, &mut Cli::command(), "chartgen", &mut script);
             out = String::from_utf8_lossy(&script).into_owned();
         }
-        Command::Generate { .. } | Command::Diff { .. } => unreachable!("handled per chart"),
+        Command::Generate { .. } | Command::Diff { .. } | Command::Review { .. } => {
+            unreachable!("handled in run")
+        }
     }
     Ok(Outcome {
         out,

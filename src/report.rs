@@ -18,7 +18,7 @@ pub enum Format {
 pub struct Colors(pub bool);
 
 impl Colors {
-    fn paint(self, code: &str, text: &str) -> String {
+    pub fn paint(self, code: &str, text: &str) -> String {
         if self.0 {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {

@@ -1,0 +1,387 @@
+//! Reading Kubernetes objects as `helm template`, `helm get manifest` and `kubectl get -o yaml`
+//! print them: YAML documents in a file, a folder of such files, or standard input.
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+
+/// Rendered manifests of a large chart are a few MB; anything far larger is not a manifest.
+pub const MAX_MANIFEST_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The name that stands for standard input.
+pub const STDIN: &str = "-";
+
+/// What identifies an object in a cluster: two objects with the same id are the same object.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectId {
+    /// The API group: `apps` for `apps/v1`, empty for the core group (`v1`).
+    pub group: String,
+    pub kind: String,
+    /// Empty for cluster-scoped kinds, and for namespaced objects that name none (without
+    /// `--namespace`).
+    pub namespace: String,
+    pub name: String,
+}
+
+impl fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.namespace.as_str() {
+            "" => write!(f, "{} {}", self.kind, self.name),
+            ns => write!(f, "{} {ns}/{}", self.kind, self.name),
+        }
+    }
+}
+
+/// One object, as data (JSON model: YAML's quoting, comments and key order are gone).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object {
+    pub id: ObjectId,
+    pub body: Value,
+    /// The template it came from, from Helm's `# Source:` comment.
+    pub source: Option<String>,
+    /// Where it was read: `file:line`.
+    pub origin: String,
+}
+
+/// Reads every object of `input` (a file, a folder read recursively in path order, or `-`).
+/// Objects that leave their namespace empty get `namespace` unless their kind is cluster-scoped.
+pub fn read(input: &Path, namespace: &str) -> Result<Vec<Object>, Error> {
+    let mut objects = Vec::new();
+    for file in files(input)? {
+        let text = read_text(&file)?;
+        objects.extend(parse(&file.display().to_string(), &text, namespace)?);
+    }
+    Ok(objects)
+}
+
+/// The manifest files of an input: itself, or the YAML and JSON files below a folder.
+fn files(input: &Path) -> Result<Vec<PathBuf>, Error> {
+    if input.as_os_str() == STDIN || !input.is_dir() {
+        return Ok(vec![input.to_path_buf()]);
+    }
+    let mut found = Vec::new();
+    let mut pending = vec![input.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|source| Error::Read {
+            path: dir.clone(),
+            source,
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            // A symlinked folder could loop; a symlinked file is read like any other.
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                pending.push(path);
+            } else if is_manifest_name(&path) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn is_manifest_name(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
+}
+
+fn read_text(path: &Path) -> Result<String, Error> {
+    let read_error = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    // Bounded by what is read, not by the size a file reports (/proc files report 0).
+    let limit = MAX_MANIFEST_BYTES + 1;
+    if path.as_os_str() == STDIN {
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(read_error)?;
+    } else {
+        std::fs::File::open(path)
+            .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+            .map_err(read_error)?;
+    }
+    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+        let why = format!("it is larger than {MAX_MANIFEST_BYTES} bytes");
+        return Err(read_error(std::io::Error::other(why)));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| read_error(std::io::Error::other("it is not UTF-8 text")))?;
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text))
+}
+
+/// The objects in a stream of YAML documents; `file` names it in errors and origins.
+pub fn parse(file: &str, text: &str, namespace: &str) -> Result<Vec<Object>, Error> {
+    let mut objects = Vec::new();
+    for document in documents(text) {
+        let problem = |line: usize, message: String| Error::Manifest {
+            file: file.to_string(),
+            line,
+            message,
+        };
+        let yaml: serde_yaml::Value = serde_yaml::from_str(document.text).map_err(|e| {
+            let line = document.line + e.location().map_or(0, |l| l.line().saturating_sub(1));
+            // serde_yaml's own positions count from the document, not the file.
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message);
+            problem(line, format!("not YAML: {message}"))
+        })?;
+        let Some(value) = json(yaml).map_err(|m| problem(document.line, m))? else {
+            continue; // an empty document
+        };
+        let source = source_comment(document.text);
+        for body in unwrap_list(value) {
+            let id = object_id(&body, namespace)
+                .map_err(|m| problem(document.line + first_content_line(document.text), m))?;
+            objects.push(Object {
+                id,
+                body,
+                source: source.clone(),
+                origin: format!("{file}:{}", document.line),
+            });
+        }
+    }
+    Ok(objects)
+}
+
+/// One YAML document of a stream, and the line it starts on (1-based).
+struct Document<'a> {
+    text: &'a str,
+    line: usize,
+}
+
+/// Splits a stream at `---` lines, as Helm does: a separator is `---` at the start of a line,
+/// alone or followed by a space or a comment.
+fn documents(text: &str) -> Vec<Document<'_>> {
+    let mut documents = Vec::new();
+    let (mut start, mut start_line) = (0, 1);
+    let mut offset = 0;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let bare = line.trim_end();
+        let separator = bare == "---" || bare.starts_with("--- ") || bare.starts_with("---\t");
+        if separator {
+            documents.push(Document {
+                text: &text[start..offset],
+                line: start_line,
+            });
+            start = offset + line.len();
+            start_line = index + 2;
+        }
+        offset += line.len();
+    }
+    documents.push(Document {
+        text: &text[start..],
+        line: start_line,
+    });
+    documents
+}
+
+/// Lines before the first line of content (comments and blank lines), to point at the object.
+fn first_content_line(text: &str) -> usize {
+    text.lines()
+        .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        .count()
+}
+
+fn source_comment(text: &str) -> Option<String> {
+    text.lines()
+        .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        .find_map(|l| l.trim_start().strip_prefix("# Source:"))
+        .map(|s| s.trim().to_string())
+}
+
+/// YAML as the Kubernetes API reads it: map keys become strings, tags are dropped, merge keys
+/// (`<<`) are applied. None for an empty document.
+fn json(mut yaml: serde_yaml::Value) -> Result<Option<Value>, String> {
+    yaml.apply_merge().map_err(|e| format!("not YAML: {e}"))?;
+    if yaml.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(to_json(yaml)))
+}
+
+fn to_json(yaml: serde_yaml::Value) -> Value {
+    use serde_yaml::Value as Y;
+    match yaml {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => serde_json::to_value(&n).unwrap_or(Value::Null),
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(items.into_iter().map(to_json).collect()),
+        Y::Mapping(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (key_text(k), to_json(v)))
+                .collect::<Map<_, _>>(),
+        ),
+        Y::Tagged(tagged) => to_json(tagged.value),
+    }
+}
+
+fn key_text(key: serde_yaml::Value) -> String {
+    match to_json(key) {
+        Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
+/// `kind: List` (what `kubectl get -o yaml` prints for several objects) stands for its items.
+fn unwrap_list(value: Value) -> Vec<Value> {
+    let is_list = value
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| k == "List" || k.ends_with("List"))
+        && value.get("items").is_some_and(Value::is_array);
+    match value {
+        Value::Object(mut map) if is_list => match map.remove("items") {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        },
+        other => vec![other],
+    }
+}
+
+fn object_id(body: &Value, namespace: &str) -> Result<ObjectId, String> {
+    let text = |value: Option<&Value>| {
+        value
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    if !body.is_object() {
+        return Err(
+            "a document that is not a Kubernetes object (a mapping with kind and metadata.name)"
+                .into(),
+        );
+    }
+    let kind = text(body.get("kind")).ok_or("an object without `kind`")?;
+    let api_version = text(body.get("apiVersion")).ok_or("an object without `apiVersion`")?;
+    let metadata = body.get("metadata");
+    let name = text(metadata.and_then(|m| m.get("name")))
+        .ok_or_else(|| format!("a {kind} without `metadata.name`"))?;
+    let group = match api_version.rsplit_once('/') {
+        Some((group, _)) => group.to_string(),
+        None => String::new(),
+    };
+    let namespace = if cluster_scoped(&kind) {
+        String::new()
+    } else {
+        text(metadata.and_then(|m| m.get("namespace"))).unwrap_or_else(|| namespace.to_string())
+    };
+    Ok(ObjectId {
+        group,
+        kind,
+        namespace,
+        name,
+    })
+}
+
+/// The cluster-scoped kinds charts commonly hold; any other kind is taken as namespaced.
+fn cluster_scoped(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Namespace"
+            | "Node"
+            | "PersistentVolume"
+            | "StorageClass"
+            | "PriorityClass"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "CustomResourceDefinition"
+            | "MutatingWebhookConfiguration"
+            | "ValidatingWebhookConfiguration"
+            | "ValidatingAdmissionPolicy"
+            | "ValidatingAdmissionPolicyBinding"
+            | "APIService"
+            | "IngressClass"
+            | "RuntimeClass"
+            | "CSIDriver"
+            | "VolumeAttachment"
+            | "ClusterIssuer"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(text: &str) -> Vec<String> {
+        parse("m.yaml", text, "")
+            .unwrap()
+            .iter()
+            .map(|o| format!("{}|{}|{}", o.id.group, o.id, o.origin))
+            .collect()
+    }
+
+    #[test]
+    fn documents_are_split_at_separator_lines_and_empty_ones_skipped() {
+        let text = "---\n# Source: c/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n---\n# only a comment\n--- # x\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: b\n  namespace: prod\n";
+        assert_eq!(
+            ids(text),
+            ["|ConfigMap a|m.yaml:2", "apps|StatefulSet prod/b|m.yaml:10"]
+        );
+        let objects = parse("m.yaml", text, "").unwrap();
+        assert_eq!(objects[0].source.as_deref(), Some("c/templates/a.yaml"));
+        assert_eq!(objects[1].source, None);
+    }
+
+    #[test]
+    fn lists_are_unwrapped_and_the_default_namespace_applies_to_namespaced_kinds() {
+        let text = "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: s}}\n- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {name: r}}\n";
+        let objects = parse("m.yaml", text, "prod").unwrap();
+        let got: Vec<String> = objects.iter().map(|o| o.id.to_string()).collect();
+        assert_eq!(got, ["Service prod/s", "ClusterRole r"]);
+    }
+
+    #[test]
+    fn quoting_and_key_order_do_not_change_the_data() {
+        let a = parse(
+            "a",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {k: '1', j: \"2\"}\n",
+            "",
+        )
+        .unwrap();
+        let b = parse(
+            "b",
+            "kind: ConfigMap\ndata:\n  j: '2'\n  k: \"1\"\nmetadata:\n  name: x\napiVersion: v1\n",
+            "",
+        )
+        .unwrap();
+        assert_eq!(a[0].body, b[0].body);
+    }
+
+    #[test]
+    fn bad_documents_are_errors_with_file_and_line() {
+        let err = |text: &str| parse("m.yaml", text, "").unwrap_err().to_string();
+        assert_eq!(
+            err("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\na: [1\nb: 2\n"),
+            "m.yaml:6: not YAML: did not find expected ',' or ']'"
+        );
+        assert_eq!(
+            err("---\n# c\napiVersion: v1\nmetadata: {name: x}\n"),
+            "m.yaml:3: an object without `kind`"
+        );
+        assert_eq!(
+            err("apiVersion: v1\nkind: Secret\nmetadata: {}\n"),
+            "m.yaml:1: a Secret without `metadata.name`"
+        );
+        assert_eq!(
+            err("- a\n"),
+            "m.yaml:1: a document that is not a Kubernetes object (a mapping with kind and metadata.name)"
+        );
+    }
+}

@@ -1,0 +1,351 @@
+//! `chartgen review`: what an upgrade from one set of rendered Kubernetes objects to another
+//! does to a running release. Objects are matched by API group, kind, namespace and name; each
+//! changed object lists its changed fields, its effect, and the changes the Kubernetes API
+//! would refuse (see `apiserver`), with the remedy.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::apiserver::{self, KubeVersion, Refusal};
+use crate::error::Error;
+use crate::fields::{FieldChange, compare, label};
+use crate::manifest::{Object, ObjectId};
+use crate::review::{Effect, Status};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub kube_version: KubeVersion,
+    /// Whether Secret values may appear in the field changes.
+    pub show_secrets: bool,
+}
+
+/// One object added, removed or changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObjectChange {
+    pub group: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub status: Status,
+    pub effect: Effect,
+    /// The template it comes from (Helm's `# Source:` comment), new side first.
+    pub source: Option<String>,
+    /// What holds the roll-out back or shapes it (OnDelete, a partition, Recreate).
+    pub rollout: Option<String>,
+    /// The changed fields of a changed object; empty for added and removed ones.
+    pub changes: Vec<FieldChange>,
+}
+
+impl ObjectChange {
+    pub fn id(&self) -> ObjectId {
+        ObjectId {
+            group: self.group.clone(),
+            kind: self.kind.clone(),
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
+/// A change the Kubernetes API refuses (or silently ignores) on an existing object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hazard {
+    pub kind: String,
+    pub name: String,
+    pub namespace: String,
+    pub field: String,
+    pub problem: String,
+    pub remedy: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Upgrade {
+    pub objects: Vec<ObjectChange>,
+    pub hazards: Vec<Hazard>,
+    pub warnings: Vec<String>,
+    pub effect: Effect,
+}
+
+impl Upgrade {
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+}
+
+/// Reviews the upgrade from `old` to `new`. An object twice on one side is an error.
+pub fn upgrade(old: Vec<Object>, new: Vec<Object>, options: Options) -> Result<Upgrade, Error> {
+    let (old, new) = (by_id(old)?, by_id(new)?);
+    let mut review = Upgrade {
+        objects: Vec::new(),
+        hazards: Vec::new(),
+        warnings: Vec::new(),
+        effect: Effect::NoOp,
+    };
+    let ids: std::collections::BTreeSet<&ObjectId> = old.keys().chain(new.keys()).collect();
+    for id in ids {
+        let change = match (old.get(id), new.get(id)) {
+            (Some(a), Some(b)) => changed(a, b, options, &mut review),
+            (Some(a), None) => Some(added_or_removed(a, Status::Removed)),
+            (None, Some(b)) => Some(added_or_removed(b, Status::Added)),
+            (None, None) => None,
+        };
+        review.objects.extend(change);
+    }
+    replacements(&old, &new, &mut review);
+    review
+        .warnings
+        .extend(stale_readers(&old, &new, &review.objects));
+    review.warnings.extend(kept_claims(&old, &new));
+    review.effect = review
+        .objects
+        .iter()
+        .map(|o| o.effect)
+        .max()
+        .unwrap_or(Effect::NoOp);
+    Ok(review)
+}
+
+/// The objects of one side by id, normalized as the API server stores them.
+fn by_id(objects: Vec<Object>) -> Result<BTreeMap<ObjectId, Object>, Error> {
+    let mut map: BTreeMap<ObjectId, Object> = BTreeMap::new();
+    for mut object in objects {
+        if let Some(first) = map.get(&object.id) {
+            return Err(Error::DuplicateObject {
+                object: object.id.to_string(),
+                origin: object.origin,
+                first: first.origin.clone(),
+            });
+        }
+        apiserver::normalize(&object.id.kind, &mut object.body);
+        map.insert(object.id.clone(), object);
+    }
+    Ok(map)
+}
+
+fn object_change(object: &Object, status: Status, effect: Effect) -> ObjectChange {
+    let ObjectId {
+        group,
+        kind,
+        namespace,
+        name,
+    } = object.id.clone();
+    ObjectChange {
+        group,
+        kind,
+        namespace,
+        name,
+        status,
+        effect,
+        source: object.source.clone(),
+        rollout: None,
+        changes: Vec::new(),
+    }
+}
+
+fn added_or_removed(object: &Object, status: Status) -> ObjectChange {
+    let effect = if is_hook(&object.body) {
+        Effect::NoOp
+    } else {
+        Effect::Updates
+    };
+    object_change(object, status, effect)
+}
+
+/// Helm creates hooks (and tests) anew at each run and never updates them in place.
+fn is_hook(body: &Value) -> bool {
+    body.pointer("/metadata/annotations/helm.sh~1hook")
+        .is_some()
+}
+
+/// A changed object; its hazards and caveats go to `review`.
+fn changed(
+    old: &Object,
+    new: &Object,
+    options: Options,
+    review: &mut Upgrade,
+) -> Option<ObjectChange> {
+    let mut changes = compare(&old.body, &new.body);
+    if changes.is_empty() {
+        return None;
+    }
+    let kind = new.id.kind.as_str();
+    let mut change = object_change(new, Status::Changed, Effect::Updates);
+    change.source = new.source.clone().or_else(|| old.source.clone());
+    if is_hook(&old.body) || is_hook(&new.body) {
+        change.effect = Effect::NoOp;
+    } else {
+        let refusals =
+            apiserver::refusals(kind, &old.body, &new.body, &changes, options.kube_version);
+        if changes
+            .iter()
+            .any(|c| apiserver::is_pod_template(kind, &c.path))
+        {
+            change.effect = Effect::RollsPods;
+            change.rollout = apiserver::rollout(kind, &new.body);
+        }
+        if !refusals.is_empty() {
+            change.effect = Effect::NeedsRecreate;
+        }
+        review
+            .hazards
+            .extend(refusals.into_iter().map(|r| hazard(&new.id, r)));
+        let caveats = apiserver::caveats(kind, &changes);
+        review
+            .warnings
+            .extend(caveats.into_iter().map(|c| format!("{}: {c}", new.id)));
+    }
+    if kind == "Secret" && !options.show_secrets {
+        changes.iter_mut().for_each(hide_secret_data);
+    }
+    change.changes = changes;
+    Some(change)
+}
+
+fn hazard(id: &ObjectId, refusal: Refusal) -> Hazard {
+    Hazard {
+        kind: id.kind.clone(),
+        name: id.name.clone(),
+        namespace: id.namespace.clone(),
+        field: refusal.field,
+        problem: refusal.problem,
+        remedy: refusal.remedy,
+    }
+}
+
+/// A Secret's values never appear, plain or base64: each reads `(hidden)`.
+fn hide_secret_data(change: &mut FieldChange) {
+    let secret = ["data", "stringData"].iter().any(|root| {
+        change.path == *root
+            || change.path.starts_with(&format!("{root}["))
+            || change.path.starts_with(&format!("{root}."))
+    });
+    if !secret {
+        return;
+    }
+    let hide = |value: &mut Option<Value>| {
+        if let Some(v) = value {
+            *v = match v {
+                Value::Object(map) => Value::Object(
+                    map.keys()
+                        .map(|k| (k.clone(), Value::String(HIDDEN.into())))
+                        .collect(),
+                ),
+                _ => Value::String(HIDDEN.into()),
+            };
+        }
+    };
+    hide(&mut change.old);
+    hide(&mut change.new);
+}
+
+/// What a hidden Secret value reads.
+pub const HIDDEN: &str = "(hidden)";
+
+/// Objects that go while another of the same name, or a StatefulSet with the same selector,
+/// comes: nothing carries over from the old object to the new one.
+fn replacements(
+    old: &BTreeMap<ObjectId, Object>,
+    new: &BTreeMap<ObjectId, Object>,
+    review: &mut Upgrade,
+) {
+    let removed: Vec<&Object> = old.values().filter(|o| !new.contains_key(&o.id)).collect();
+    let added: Vec<&Object> = new.values().filter(|o| !old.contains_key(&o.id)).collect();
+    for gone in &removed {
+        for came in &added {
+            let refusal = apiserver::replacement(gone, came);
+            if let Some(refusal) = refusal {
+                review.hazards.push(hazard(&came.id, refusal));
+                if let Some(o) = review.objects.iter_mut().find(|o| o.id() == came.id) {
+                    o.effect = Effect::NeedsRecreate;
+                }
+            }
+        }
+    }
+}
+
+/// A ConfigMap or Secret whose data changed, read by pods whose template did not: they keep
+/// what they read until they restart.
+fn stale_readers(
+    old: &BTreeMap<ObjectId, Object>,
+    new: &BTreeMap<ObjectId, Object>,
+    objects: &[ObjectChange],
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let rolled = |id: &ObjectId| {
+        objects
+            .iter()
+            .any(|o| &o.id() == id && o.effect >= Effect::RollsPods)
+    };
+    for change in objects.iter().filter(|o| o.status == Status::Changed) {
+        let source_kind = change.kind.as_str();
+        let data_changed = change.changes.iter().any(|c| {
+            ["data", "binaryData", "stringData"]
+                .iter()
+                .any(|root| c.path.starts_with(root))
+        });
+        if !data_changed || !matches!(source_kind, "ConfigMap" | "Secret") {
+            continue;
+        }
+        for reader in new.values() {
+            let reads = apiserver::pod_spec(&reader.id.kind, &reader.body)
+                .is_some_and(|pod| apiserver::reads(pod, source_kind, &change.name));
+            let same_namespace = reader.id.namespace == change.namespace;
+            if reads
+                && same_namespace
+                && old.contains_key(&reader.id)
+                && !rolled(&reader.id)
+                && !is_hook(&reader.body)
+            {
+                warnings.push(format!(
+                    "{} {} changed, but the pods of {} that read it do not roll: they keep the old \
+                     content until restarted (`kubectl rollout restart {} {} -n {}`), or add a \
+                     checksum annotation of it to the pod template",
+                    source_kind,
+                    change.name,
+                    reader.id,
+                    reader.id.kind.to_lowercase(),
+                    reader.id.name,
+                    if reader.id.namespace.is_empty() {
+                        "default"
+                    } else {
+                        &reader.id.namespace
+                    },
+                ));
+            }
+        }
+    }
+    warnings
+}
+
+/// A StatefulSet removed for good leaves its claims (and their data) behind.
+fn kept_claims(old: &BTreeMap<ObjectId, Object>, new: &BTreeMap<ObjectId, Object>) -> Vec<String> {
+    old.values()
+        .filter(|o| o.id.kind == "StatefulSet" && !new.contains_key(&o.id))
+        .filter_map(|o| {
+            let claims = o.body.pointer("/spec/volumeClaimTemplates")?.as_array()?;
+            let claims: Vec<String> = claims
+                .iter()
+                .filter_map(|c| c.pointer("/metadata/name").map(label))
+                .map(|claim| format!("{claim}-{}-N", o.id.name))
+                .collect();
+            let deleted = o
+                .body
+                .pointer("/spec/persistentVolumeClaimRetentionPolicy/whenDeleted")
+                .is_some_and(|v| v == "Delete");
+            let fate = if deleted {
+                "its retention policy deletes them: their data is lost"
+            } else {
+                "they and their data stay until deleted by hand"
+            };
+            (!claims.is_empty()).then(|| {
+                format!(
+                    "{} is removed; its claims ({}): {fate}",
+                    o.id,
+                    claims.join(", ")
+                )
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,280 @@
+//! Prints an upgrade review for people (unified, stat, markdown) and tools (json).
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use crate::diff;
+use crate::fields::{FieldChange, label};
+use crate::report::{Colors, Format};
+use crate::review::Status;
+use crate::upgrade::{Hazard, ObjectChange, Upgrade};
+
+/// Longer values are cut in text and markdown (json has them whole).
+const SHOWN_CHARS: usize = 160;
+
+pub fn print(review: &Upgrade, format: Format, colors: Colors) -> String {
+    match format {
+        Format::Unified => unified(review, colors),
+        Format::Stat => stat(review, colors),
+        Format::Json => serde_json::to_string_pretty(review).unwrap_or_default() + "\n",
+        Format::Markdown => markdown(review),
+    }
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Added => "added",
+        Status::Removed => "removed",
+        Status::Changed => "changed",
+    }
+}
+
+fn object_line(object: &ObjectChange) -> String {
+    let mut line = format!(
+        "{:<8} {} ({})",
+        status_word(object.status),
+        object.id(),
+        object.effect.label()
+    );
+    if let Some(source) = &object.source {
+        let _ = write!(line, "  # {source}");
+    }
+    line
+}
+
+/// A value as people read it: strings bare, the rest as JSON, absent as `(none)`, cut short.
+fn shown(value: &Option<Value>) -> String {
+    let text = value.as_ref().map_or_else(|| "(none)".to_string(), label);
+    if text.chars().count() <= SHOWN_CHARS {
+        return text;
+    }
+    text.chars().take(SHOWN_CHARS).collect::<String>() + "…"
+}
+
+/// A multi-line text (a script or a config file in a ConfigMap) on either side of a change.
+fn text_of(change: &FieldChange) -> Option<(&str, &str)> {
+    fn text(value: &Option<Value>) -> Option<&str> {
+        match value {
+            Some(Value::String(s)) => Some(s.as_str()),
+            None => Some(""),
+            Some(_) => None,
+        }
+    }
+    let (old, new) = (text(&change.old)?, text(&change.new)?);
+    (old.contains('\n') || new.contains('\n')).then_some((old, new))
+}
+
+fn describe_text(text: &str) -> String {
+    match text.lines().count() {
+        0 => "(none)".into(),
+        n => format!("(text, {n} lines)"),
+    }
+}
+
+/// One line for a field; a text's line-by-line diff follows it.
+fn change_line(change: &FieldChange) -> String {
+    match text_of(change) {
+        Some((old, new)) => format!(
+            "{}: {} → {}",
+            change.path,
+            describe_text(old),
+            describe_text(new)
+        ),
+        None => format!(
+            "{}: {} → {}",
+            change.path,
+            shown(&change.old),
+            shown(&change.new)
+        ),
+    }
+}
+
+/// The diff of a text field, without file headers.
+fn text_diff(change: &FieldChange) -> Option<String> {
+    let (old, new) = text_of(change)?;
+    let diff = diff::unified(&change.path, old, new, 2);
+    Some(diff.lines().skip(2).map(|l| format!("{l}\n")).collect())
+}
+
+fn hazard_subject(hazard: &Hazard) -> String {
+    match hazard.namespace.as_str() {
+        "" => format!("{} {}", hazard.kind, hazard.name),
+        ns => format!("{} {ns}/{}", hazard.kind, hazard.name),
+    }
+}
+
+fn advice(review: &Upgrade, colors: Colors, out: &mut String) {
+    for h in &review.hazards {
+        let line = format!(
+            "hazard: {} {}: {}\n  remedy: {}",
+            hazard_subject(h),
+            h.field,
+            h.problem,
+            h.remedy
+        );
+        let _ = writeln!(out, "{}", colors.paint("1;31", &line));
+    }
+    for w in &review.warnings {
+        let _ = writeln!(out, "{}", colors.paint("33", &format!("warning: {w}")));
+    }
+}
+
+fn unified(review: &Upgrade, colors: Colors) -> String {
+    let mut out = String::new();
+    if review.is_empty() {
+        return out;
+    }
+    for object in &review.objects {
+        let _ = writeln!(out, "{}", object_line(object));
+        if let Some(rollout) = &object.rollout {
+            let _ = writeln!(out, "    rollout: {rollout}");
+        }
+        for change in &object.changes {
+            let _ = writeln!(out, "    {}", change_line(change));
+            for line in text_diff(change).unwrap_or_default().lines() {
+                let _ = writeln!(out, "      {}", paint_diff_line(line, colors));
+            }
+        }
+    }
+    advice(review, colors, &mut out);
+    let _ = writeln!(out, "overall: {}", review.effect.label());
+    out
+}
+
+fn paint_diff_line(line: &str, colors: Colors) -> String {
+    match line.as_bytes().first() {
+        Some(b'+') => colors.paint("32", line),
+        Some(b'-') => colors.paint("31", line),
+        Some(b'@') => colors.paint("36", line),
+        _ => line.to_string(),
+    }
+}
+
+fn stat(review: &Upgrade, colors: Colors) -> String {
+    let mut out = String::new();
+    if review.is_empty() {
+        return out;
+    }
+    for object in &review.objects {
+        let _ = writeln!(
+            out,
+            "{:<8} {} ({}, {} field(s))",
+            status_word(object.status),
+            object.id(),
+            object.effect.label(),
+            object.changes.len()
+        );
+    }
+    advice(review, colors, &mut out);
+    let _ = writeln!(
+        out,
+        "{} object(s) differ, {} hazard(s); overall: {}",
+        review.objects.len(),
+        review.hazards.len(),
+        review.effect.label()
+    );
+    out
+}
+
+/// Inline code that holds any text: a fence longer than any run of backticks inside it.
+fn code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!(
+        "{fence}{pad}{}{pad}{fence}",
+        text.replace('|', "\\|").replace('\n', "↵")
+    )
+}
+
+fn markdown(review: &Upgrade) -> String {
+    let mut out = String::from("### chartgen review\n\n");
+    if review.is_empty() {
+        out.push_str("No changes.\n");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "**Effect on a running release: {}**\n",
+        review.effect.label()
+    );
+    out.push_str("| Object | Status | Effect | Source |\n| --- | --- | --- | --- |\n");
+    for o in &review.objects {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            code(&o.id().to_string()),
+            status_word(o.status),
+            o.effect.label(),
+            o.source.as_deref().map(code).unwrap_or_default()
+        );
+    }
+    for h in &review.hazards {
+        let _ = write!(
+            out,
+            "\n> ⚠️ **Hazard:** {} {}: {}\n>\n> **Remedy:** {}\n",
+            code(&hazard_subject(h)),
+            code(&h.field),
+            h.problem,
+            h.remedy
+        );
+    }
+    for w in &review.warnings {
+        let _ = write!(out, "\n> ⚠️ **Warning:** {w}\n");
+    }
+    for o in review.objects.iter().filter(|o| !o.changes.is_empty()) {
+        let _ = write!(
+            out,
+            "\n<details><summary><code>{}</code> ({}, {})</summary>\n\n",
+            html(&o.id().to_string()),
+            status_word(o.status),
+            o.effect.label()
+        );
+        if let Some(rollout) = &o.rollout {
+            let _ = writeln!(out, "Roll-out: {rollout}\n");
+        }
+        out.push_str("| Field | Before | After |\n| --- | --- | --- |\n");
+        for c in &o.changes {
+            let (old, new) = match text_of(c) {
+                Some((old, new)) => (describe_text(old), describe_text(new)),
+                None => (shown(&c.old), shown(&c.new)),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                code(&c.path),
+                code(&old),
+                code(&new)
+            );
+        }
+        for (c, diff) in o.changes.iter().filter_map(|c| Some((c, text_diff(c)?))) {
+            let fence = if diff.contains("```") { "````" } else { "```" };
+            let _ = write!(out, "\n{}:\n\n{fence}diff\n{diff}{fence}\n", code(&c.path));
+        }
+        out.push_str("\n</details>\n");
+    }
+    out
+}
+
+fn html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_code_survives_backticks_and_pipes() {
+        assert_eq!(code("a|b"), "`a\\|b`");
+        assert_eq!(code("x`y"), "``x`y``");
+        assert_eq!(code("`x"), "`` `x ``");
+    }
+}
