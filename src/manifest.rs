@@ -135,7 +135,8 @@ pub fn parse(file: &str, text: &str, namespace: &str) -> Result<Vec<Object>, Err
             message,
         };
         let yaml: serde_yaml::Value = serde_yaml::from_str(document.text).map_err(|e| {
-            let line = document.line + e.location().map_or(0, |l| l.line().saturating_sub(1));
+            let last = document.text.lines().count().max(1);
+            let line = document.line + e.location().map_or(0, |l| l.line().min(last) - 1);
             // serde_yaml's own positions count from the document, not the file.
             let message = e.to_string();
             let message = message.split(" at line ").next().unwrap_or(&message);
@@ -145,9 +146,15 @@ pub fn parse(file: &str, text: &str, namespace: &str) -> Result<Vec<Object>, Err
             continue; // an empty document
         };
         let source = source_comment(document.text);
-        for body in unwrap_list(value) {
+        for mut body in unwrap_list(value) {
             let id = object_id(&body, namespace)
                 .map_err(|m| problem(document.line + first_content_line(document.text), m))?;
+            // The namespace given for objects that name none is theirs, as `helm template -n`.
+            if let Some(metadata) = body.get_mut("metadata").and_then(Value::as_object_mut)
+                && !id.namespace.is_empty()
+            {
+                metadata.insert("namespace".into(), Value::String(id.namespace.clone()));
+            }
             objects.push(Object {
                 id,
                 body,

@@ -7,5 +7,6 @@ mod golden;
 mod helm;
 mod properties;
 mod regenerate;
+mod review;
 mod scaffold;
 mod support;
