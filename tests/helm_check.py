@@ -6,8 +6,9 @@ and prints a JSON list of findings, one string per problem; an empty list means 
 linted clean (`helm lint --strict`), rendered with every value set, and every rendered document
 validated strictly and kept the StatefulSet's structural promises.
 
-With the argument `render`, reads one job {"chart": DIR, "values": {...}} instead and prints
-{"files": {path: text}} or {"error": message}: what `helm template` would print.
+With the argument `render`, reads one job {"chart": DIR, "values": {...}} instead (optionally
+with "release" and "namespace") and prints {"files": {path: text}} or {"error": message}: what
+`helm template` would print.
 
 Run by the Rust integration tests with the project's venv (see scripts/test.sh).
 """
@@ -39,7 +40,8 @@ def main():
 
 def render_only(job):
     try:
-        files = hp.Chart.load(job["chart"]).render(job["values"], name=RELEASE, namespace=NAMESPACE)
+        name, namespace = job.get("release", RELEASE), job.get("namespace", NAMESPACE)
+        files = hp.Chart.load(job["chart"]).render(job["values"], name=name, namespace=namespace)
         json.dump({"files": files}, sys.stdout)
     except hp.HelmError as err:
         json.dump({"error": str(err)}, sys.stdout)

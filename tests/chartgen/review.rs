@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::support::{chartgen, root, stderr, stdout};
+use crate::support::{chartgen, helm_render_as, manifest, root, stderr, stdout};
 
 /// What runs now: a StatefulSet with a claim, its Services, config, a Secret, a claim of its
 /// own, a Deployment, a plain Job and a hook Job.
@@ -765,4 +765,78 @@ fn help_names_the_workflow() {
         text.contains("helm get manifest shop -n prod > old.yaml"),
         "{text}"
     );
+}
+
+/// A seed's hand-made chart as it was installed (its `helm install --dry-run` output, in
+/// tests/fixtures/seeds) against the chart chartgen generates from the matching example spec,
+/// rendered by Helm with the same release: what moving that release onto chartgen does.
+struct Seed {
+    example: &'static str,
+    release: &'static str,
+    values: &'static str,
+    /// Every hazard, each a real difference between the two charts (see README "Replacing a
+    /// hand-made chart").
+    hazards: &'static [&'static str],
+}
+
+const SEEDS: &[Seed] = &[
+    Seed {
+        example: "fastapi-app",
+        release: "fastapi-release",
+        values: r#"{"secrets": {"MY_PASS": "x"}}"#,
+        // The seed mounts a claim named config-volume at /config.json; the example names its
+        // volume data: a claim template removed and one added.
+        hazards: &[
+            "StatefulSet fastapi-release-fastapi-app spec.volumeClaimTemplates[config-volume]",
+            "StatefulSet fastapi-release-fastapi-app spec.volumeClaimTemplates[data]",
+        ],
+    },
+    Seed {
+        example: "helm-app-python",
+        release: "helm-app-python",
+        values: "{}",
+        // chartgen labels claim templates with the selector labels; the seed's StatefulSet has
+        // no serviceName, chartgen's names its headless Service.
+        hazards: &[
+            "StatefulSet helm-app-python spec.volumeClaimTemplates[www].metadata.labels",
+            "StatefulSet helm-app-python spec.serviceName",
+        ],
+    },
+    Seed {
+        example: "web-apps",
+        release: "my-web-app",
+        values: "{}",
+        // Claim template labels as above; the seed's author switched to Parallel after this
+        // install (their task 2.5), which the example spec follows.
+        hazards: &[
+            "StatefulSet my-web-app-web-apps spec.volumeClaimTemplates[data].metadata.labels",
+            "StatefulSet my-web-app-web-apps spec.podManagementPolicy",
+        ],
+    },
+];
+
+#[test]
+fn a_seed_release_moved_onto_its_chartgen_chart_shows_only_real_hazards() {
+    for seed in SEEDS {
+        let values = serde_json::from_str(seed.values).unwrap();
+        let chart = root().join("examples").join(seed.example);
+        let files = helm_render_as(&chart, values, seed.release, "default").unwrap();
+        let old = std::fs::read_to_string(
+            root()
+                .join("tests/fixtures/seeds")
+                .join(format!("{}.yaml", seed.example)),
+        )
+        .unwrap();
+        let (code, json, err) = review(&old, &manifest(&files), &["--namespace", "default"]);
+        assert_eq!(code, Some(1), "{}: {err}", seed.example);
+        assert_eq!(hazards(&json), seed.hazards, "{}", seed.example);
+        for object in json["objects"].as_array().unwrap() {
+            let hook = object["kind"] == "Pod" || object["kind"] == "Job";
+            assert!(
+                !hook || object["effect"] == "no-op",
+                "{}: {object}",
+                seed.example
+            );
+        }
+    }
 }

@@ -68,14 +68,39 @@ pub fn helm(args: &[&str], input: &Value) -> Value {
 
 /// What `helm template rel --namespace ns` renders, or Helm's error.
 pub fn helm_render(chart: &Path, values: Value) -> Result<Value, String> {
-    let answer = helm(
-        &["render"],
-        &serde_json::json!({ "chart": chart, "values": values }),
-    );
+    helm_render_as(chart, values, "rel", "ns")
+}
+
+/// What `helm template RELEASE --namespace NAMESPACE` renders, or Helm's error.
+pub fn helm_render_as(
+    chart: &Path,
+    values: Value,
+    release: &str,
+    namespace: &str,
+) -> Result<Value, String> {
+    let job = serde_json::json!({
+        "chart": chart, "values": values, "release": release, "namespace": namespace
+    });
+    let answer = helm(&["render"], &job);
     match answer.get("error") {
         Some(err) => Err(err.as_str().unwrap_or_default().to_string()),
         None => Ok(answer["files"].clone()),
     }
+}
+
+/// Rendered files as one manifest stream, as `helm template` prints it (NOTES.txt apart).
+pub fn manifest(files: &Value) -> String {
+    let files = files.as_object().expect("rendered files");
+    let mut paths: Vec<&String> = files.keys().collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter(|p| !p.ends_with("NOTES.txt"))
+        .filter_map(|p| {
+            let text = files[p].as_str()?;
+            (!text.trim().is_empty()).then(|| format!("---\n# Source: {p}\n{text}\n"))
+        })
+        .collect()
 }
 
 /// Every spec the tests judge: the examples and the feature specs under tests/specs.
