@@ -813,28 +813,28 @@ pub fn replacement(gone: &Object, came: &Object) -> Option<Refusal> {
             ),
         });
     }
-    let claims = |o: &Object| {
-        o.body
-            .pointer("/spec/volumeClaimTemplates")
-            .and_then(Value::as_array)
-            .is_some_and(|c| !c.is_empty())
+    let claims = |o: &Object| -> Vec<String> {
+        items(o.body.pointer("/spec/volumeClaimTemplates"))
+            .filter_map(|c| c.pointer("/metadata/name").map(label))
+            .collect()
     };
     let selector = |o: &Object| o.body.pointer("/spec/selector").cloned();
-    let renamed = a.kind == "StatefulSet"
-        && b.kind == "StatefulSet"
-        && claims(gone)
-        && selector(gone).is_some()
-        && selector(gone) == selector(came);
+    // The same app under a new name: it selects the same pods, or keeps its data in claims of
+    // the same names (a chart or release rename changes the selector labels too).
+    let same_app = selector(gone).is_some() && selector(gone) == selector(came)
+        || claims(gone) == claims(came);
+    let renamed =
+        a.kind == "StatefulSet" && b.kind == "StatefulSet" && !claims(gone).is_empty() && same_app;
     renamed.then(|| Refusal {
         field: "metadata.name".into(),
         problem: format!(
-            "replaces {a} (same selector) under a new name: Helm deletes {} and its pods, and the \
-             new pods start with new, empty claims; the old claims and their data stay, unused",
+            "replaces {a} under a new name: Helm deletes {} and its pods, and the new pods start \
+             with new, empty claims; the old claims and their data stay, unused",
             a.name
         ),
         remedy: format!(
-            "keep the old name (e.g. fullnameOverride: {}), or copy the data from the old claims \
-             to the new ones before the new pods use them",
+            "keep the old name (fullnameOverride: {}, or the old chart name with nameOverride), \
+             or copy the data from the old claims to the new ones before the new pods use them",
             a.name
         ),
     })
