@@ -8,7 +8,8 @@ validated strictly and kept the StatefulSet's structural promises.
 
 With the argument `render`, reads one job {"chart": DIR, "values": {...}} instead (optionally
 with "release" and "namespace") and prints {"files": {path: text}} or {"error": message}: what
-`helm template` would print.
+`helm template` would print. With `render-many`, reads a list of such jobs and prints the list
+of answers, rendering in one process (Helm's library loads once).
 
 Run by the Rust integration tests with the project's venv (see scripts/test.sh).
 """
@@ -30,7 +31,9 @@ RELEASE, NAMESPACE = "rel", "ns"
 
 def main():
     if sys.argv[1:] == ["render"]:
-        return render_only(json.load(sys.stdin))
+        return json.dump(render_only(json.load(sys.stdin)), sys.stdout)
+    if sys.argv[1:] == ["render-many"]:
+        return json.dump([render_only(job) for job in json.load(sys.stdin)], sys.stdout)
     jobs = json.load(sys.stdin)
     findings = []
     for job in jobs:
@@ -42,9 +45,9 @@ def render_only(job):
     try:
         name, namespace = job.get("release", RELEASE), job.get("namespace", NAMESPACE)
         files = hp.Chart.load(job["chart"]).render(job["values"], name=name, namespace=namespace)
-        json.dump({"files": files}, sys.stdout)
+        return {"files": files}
     except hp.HelmError as err:
-        json.dump({"error": str(err)}, sys.stdout)
+        return {"error": str(err)}
 
 
 def check_chart(job):
