@@ -368,12 +368,17 @@ fn quoted_list(fields: &[&str]) -> String {
     }
 }
 
+/// What the API answers a forbidden StatefulSet update, quoted.
+pub fn statefulset_refusal(version: KubeVersion) -> String {
+    format!(
+        "\"spec: Forbidden: updates to statefulset spec for fields other than {} are forbidden\"",
+        quoted_list(statefulset_mutable(version))
+    )
+}
+
 fn statefulset(name: &str, changes: &[FieldChange], version: KubeVersion) -> Vec<Refusal> {
     let mutable = statefulset_mutable(version);
-    let message = format!(
-        "\"spec: Forbidden: updates to statefulset spec for fields other than {} are forbidden\"",
-        quoted_list(mutable)
-    );
+    let message = statefulset_refusal(version);
     changes
         .iter()
         .filter_map(|change| {

@@ -34,6 +34,17 @@ pub struct Compiled {
 pub struct Done {
     pub written: Written,
     pub warnings: Vec<String>,
+    /// What the change does to a running release (hazards, version bump), when the folder
+    /// held a chart before and the change touches it.
+    pub review: Option<Review>,
+}
+
+/// What `generate` would change, writing nothing.
+#[derive(Debug)]
+pub struct Pending {
+    pub changes: Vec<Change>,
+    pub warnings: Vec<String>,
+    pub review: Option<Review>,
 }
 
 /// Loads, validates and renders a spec: the whole chart, in memory.
@@ -117,7 +128,7 @@ pub fn review_manifests(
 /// them, or that chartgen never wrote but would overwrite, stop it unless `force`.
 pub fn generate(spec: &Path, out: &Path, force: bool) -> Result<Done, Error> {
     let compiled = compile_for(spec, out)?;
-    let chart = locked(compiled.chart);
+    let chart = locked(compiled.chart.clone());
     let changes = plan(out, &chart, &previous_lock(out));
     let conflicts: Vec<Change> = changes
         .iter()
@@ -127,6 +138,7 @@ pub fn generate(spec: &Path, out: &Path, force: bool) -> Result<Done, Error> {
     if !conflicts.is_empty() && !force {
         return Err(Error::HandEdited { changes: conflicts });
     }
+    let review = upgrade_review(out, &compiled, &changes);
     let stale: Vec<String> = changes
         .into_iter()
         .filter(|c| c.action == Action::Remove)
@@ -135,14 +147,34 @@ pub fn generate(spec: &Path, out: &Path, force: bool) -> Result<Done, Error> {
     Ok(Done {
         written: write(out, &chart, &stale)?,
         warnings: compiled.warnings,
+        review,
     })
 }
 
 /// What `generate` would change in `out`, writing nothing (for `generate --check`).
-pub fn pending(spec: &Path, out: &Path) -> Result<(Vec<Change>, Vec<String>), Error> {
+pub fn pending(spec: &Path, out: &Path) -> Result<Pending, Error> {
     let compiled = compile_for(spec, out)?;
-    let chart = locked(compiled.chart);
-    Ok((plan(out, &chart, &previous_lock(out)), compiled.warnings))
+    let chart = locked(compiled.chart.clone());
+    let changes = plan(out, &chart, &previous_lock(out));
+    Ok(Pending {
+        review: upgrade_review(out, &compiled, &changes),
+        changes,
+        warnings: compiled.warnings,
+    })
+}
+
+/// The review of regenerating the chart in `out`: none when nothing changes or there was no
+/// chart before (an install, not an upgrade).
+fn upgrade_review(out: &Path, compiled: &Compiled, changes: &[Change]) -> Option<Review> {
+    if changes.iter().all(|c| c.path == LOCK_FILE) {
+        return None;
+    }
+    let on_disk = Side::new(read_chart(out, &compiled.chart, &previous_lock(out)));
+    if !on_disk.files.contains_key("Chart.yaml") {
+        return None;
+    }
+    let new = rendered(&compiled.file.spec, compiled.chart.clone());
+    Some(review(&on_disk, &new, false))
 }
 
 /// What `chartgen diff` reports: the chart `spec` generates now, against the chart in

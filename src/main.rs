@@ -14,6 +14,7 @@ use chartgen::error::Error;
 use chartgen::plan::{Action, Change};
 use chartgen::presets;
 use chartgen::report::{self, Colors};
+use chartgen::review::Review;
 use chartgen::scaffold::{NewOptions, new};
 use chartgen::spec::schema_json;
 use chartgen::upgrade::Options;
@@ -251,10 +252,11 @@ fn colors(choice: ColorChoice) -> Colors {
 }
 
 fn check_chart(spec: &Path, out: &Path) -> Result<Outcome, Error> {
-    let (changes, warnings) = app::pending(spec, out)?;
+    let pending = app::pending(spec, out)?;
+    let changes = pending.changes;
     Ok(Outcome {
         out: stat(&changes),
-        err: warnings_text(&warnings),
+        err: warnings_text(&pending.warnings) + &advice_text(pending.review.as_ref()),
         code: if changes.is_empty() {
             EXIT_OK
         } else {
@@ -265,6 +267,17 @@ fn check_chart(spec: &Path, out: &Path) -> Result<Outcome, Error> {
 
 fn warnings_text(warnings: &[String]) -> String {
     warnings.iter().map(|w| format!("warning: {w}\n")).collect()
+}
+
+/// What a regeneration does to a running release: hazards first, so a change that breaks
+/// `helm upgrade` is never written silently.
+fn advice_text(review: Option<&Review>) -> String {
+    review
+        .map(report::advice_lines)
+        .unwrap_or_default()
+        .iter()
+        .map(|line| format!("{line}\n"))
+        .collect()
 }
 
 fn summary(done: &Done) -> Outcome {
@@ -285,7 +298,7 @@ fn summary(done: &Done) -> Outcome {
     }
     Outcome {
         out,
-        err: warnings_text(&done.warnings),
+        err: warnings_text(&done.warnings) + &advice_text(done.review.as_ref()),
         code: EXIT_OK,
     }
 }

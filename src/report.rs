@@ -97,7 +97,8 @@ fn summary_lines(review: &Review) -> Vec<String> {
     lines
 }
 
-fn advice_lines(review: &Review) -> Vec<String> {
+/// Hazards with their remedies, warnings, and the version the change deserves.
+pub fn advice_lines(review: &Review) -> Vec<String> {
     let mut lines = Vec::new();
     for h in &review.hazards {
         lines.push(format!(
@@ -112,8 +113,14 @@ fn advice_lines(review: &Review) -> Vec<String> {
     if let (Some(current), Some(proposed)) = (&v.current, &v.proposed)
         && review.version.bump != crate::review::Bump::None
     {
+        // A spec that does not pin its version gets the proposed one.
+        let applied = if v.new.as_ref() == Some(proposed) {
+            ""
+        } else {
+            " proposed"
+        };
         lines.push(format!(
-            "version: {current} → {proposed} proposed ({})",
+            "version: {current} → {proposed}{applied} ({})",
             review.version.bump.label()
         ));
     }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::apiserver::{KubeVersion, statefulset_refusal};
 use crate::diff::counts;
 
 /// What a change does to a running release, from harmless to disruptive.
@@ -230,8 +231,8 @@ const ORPHAN: &str = "delete the StatefulSet but keep its pods and claims \
 fn recreate_problem(field: &str) -> String {
     format!(
         "Kubernetes refuses to change {field} of an existing StatefulSet: `helm upgrade` fails with \
-         \"updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', \
-         'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden\""
+         {}",
+        statefulset_refusal(KubeVersion::NEWEST)
     )
 }
 

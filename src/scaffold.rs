@@ -77,6 +77,7 @@ pub fn new(options: &NewOptions) -> Result<Done, Error> {
     Ok(Done {
         written: write(dir, &chart, &[])?,
         warnings: compiled.warnings,
+        review: None,
     })
 }
 

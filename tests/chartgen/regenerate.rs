@@ -202,3 +202,39 @@ fn check_works_as_a_pre_commit_gate() {
     ok(&["add", "-A"]);
     ok(&["commit", "-qm", "spec and chart"]);
 }
+
+#[test]
+fn a_change_that_breaks_helm_upgrade_is_never_written_silently() {
+    let spec = format!("{SPEC}storage:\n  - {{name: data, size: 1Gi, mountPath: /data}}\n");
+    let tmp = generated(&spec);
+    edit_spec(tmp.path(), &spec.replace("1Gi", "5Gi"));
+    let hazard = "hazard: values.yaml persistence.data: Kubernetes refuses to change \
+                  volumeClaimTemplates of an existing StatefulSet: `helm upgrade` fails with \
+                  \"spec: Forbidden: updates to statefulset spec for fields other than";
+    let check = chartgen(&["generate", "--check"], tmp.path());
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stderr(&check).starts_with(hazard), "{}", stderr(&check));
+    let out = chartgen(&["generate"], tmp.path());
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(err.starts_with(hazard), "{err}");
+    assert!(
+        err.contains("\n  remedy: resize each existing PVC directly"),
+        "{err}"
+    );
+    assert!(err.ends_with("\nversion: 0.1.0 → 1.0.0 (major)\n"), "{err}");
+
+    edit_spec(
+        tmp.path(),
+        &spec
+            .replace("1Gi", "5Gi")
+            .replace("port: 8080\n", "port: 8080\nreplicas: 2\n"),
+    );
+    let out = chartgen(&["generate"], tmp.path());
+    assert_eq!(stderr(&out), "version: 1.0.0 → 1.0.1 (patch)\n");
+    let out = chartgen(&["generate"], tmp.path());
+    assert_eq!(
+        (stdout(&out).as_str(), stderr(&out).as_str()),
+        ("up to date (14 files)\n", "")
+    );
+}
