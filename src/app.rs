@@ -251,7 +251,12 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, Error> {
 fn rendered(spec: &Spec, chart: Chart) -> Side {
     let mut files = chart.into_files();
     files.remove(LOCK_FILE);
-    Side::rendered(files, crate::yaml::value(&entries(spec)))
+    let entries = entries(spec);
+    Side::rendered(
+        files,
+        crate::yaml::value(&entries),
+        crate::yaml::effects(&entries),
+    )
 }
 
 /// The chart with its lock file added.

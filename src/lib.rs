@@ -9,6 +9,7 @@ pub mod batch;
 pub mod chart;
 pub mod cli;
 pub mod diff;
+pub mod effect;
 pub mod error;
 pub mod fields;
 pub mod kube;

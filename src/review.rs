@@ -12,31 +12,7 @@ use serde_json::Value;
 
 use crate::apiserver::{KubeVersion, statefulset_refusal};
 use crate::diff::counts;
-
-/// What a change does to a running release, from harmless to disruptive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Effect {
-    /// Metadata, NOTES, docs, hooks and tests: nothing running changes.
-    NoOp,
-    /// Objects are updated in place (Service, replicas, update strategy...).
-    Updates,
-    /// The pod template changes: pods are replaced one by one.
-    RollsPods,
-    /// Kubernetes refuses the change on an existing StatefulSet.
-    NeedsRecreate,
-}
-
-impl Effect {
-    pub fn label(self) -> &'static str {
-        match self {
-            Effect::NoOp => "no-op",
-            Effect::Updates => "updates",
-            Effect::RollsPods => "rolls pods",
-            Effect::NeedsRecreate => "needs recreate",
-        }
-    }
-}
+use crate::effect::{Effect, Effects};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -125,24 +101,34 @@ impl Review {
     }
 }
 
-/// One side of a review: a chart's files by path, and its values.yaml as data.
+/// One side of a review: a chart's files by path, its values.yaml as data, and what changing
+/// each of its values does (known for a chart chartgen renders).
 #[derive(Debug)]
 pub struct Side {
     pub files: BTreeMap<String, String>,
     values: Value,
+    effects: Effects,
 }
 
 impl Side {
     /// Reads values.yaml from the files (Null when there is none, or it is not YAML).
     pub fn new(files: BTreeMap<String, String>) -> Self {
         let values = yaml_value(files.get("values.yaml").map(String::as_str));
-        Side { files, values }
+        Side {
+            files,
+            values,
+            effects: Effects::default(),
+        }
     }
 
-    /// For a chart chartgen just rendered, whose values.yaml holds `values`: parsing the file
-    /// again would cost more than the rest of a review.
-    pub fn rendered(files: BTreeMap<String, String>, values: Value) -> Self {
-        Side { files, values }
+    /// For a chart chartgen just rendered, whose values.yaml holds `values` with `effects`:
+    /// parsing the file again would cost more than the rest of a review.
+    pub fn rendered(files: BTreeMap<String, String>, values: Value, effects: Effects) -> Self {
+        Side {
+            files,
+            values,
+            effects,
+        }
     }
 }
 
@@ -150,6 +136,8 @@ impl Side {
 /// only way they appear.
 pub fn review(old: &Side, new: &Side, show_secrets: bool) -> Review {
     let (values_old, values_new) = (&old.values, &new.values);
+    // The new chart's model says what its keys feed; a removed key takes its parent's.
+    let effects = &new.effects;
     let (old, new) = (&old.files, &new.files);
     let mut files = Vec::new();
     let mut hazards = Vec::new();
@@ -180,7 +168,7 @@ pub fn review(old: &Side, new: &Side, show_secrets: bool) -> Review {
             new: after,
         });
     }
-    let values = value_changes(values_old, values_new, show_secrets);
+    let values = value_changes(values_old, values_new, effects, show_secrets);
     for change in &values {
         // One hazard per claim or key, not one per leaf of it.
         if let Some(hazard) = value_hazard(change)
@@ -431,7 +419,12 @@ fn service_effect(path: &str, old: &str, new: &str, hazards: &mut Vec<Hazard>) -
 }
 
 /// values.yaml compared as data: changed leaves by dotted key, comments and order ignored.
-fn value_changes(old: &Value, new: &Value, show_secrets: bool) -> Vec<ValueChange> {
+fn value_changes(
+    old: &Value,
+    new: &Value,
+    effects: &Effects,
+    show_secrets: bool,
+) -> Vec<ValueChange> {
     let leaves = |values: &Value| {
         let mut out = BTreeMap::new();
         flatten("", values, &mut out);
@@ -471,7 +464,7 @@ fn value_changes(old: &Value, new: &Value, show_secrets: bool) -> Vec<ValueChang
                 status,
                 old: mask(before),
                 new: mask(after),
-                effect: value_effect(key),
+                effect: effects.of(key),
             }
         })
         .collect()
@@ -502,31 +495,6 @@ fn flatten(prefix: &str, value: &Value, out: &mut BTreeMap<String, Value>) {
         other => {
             out.insert(prefix.to_string(), other.clone());
         }
-    }
-}
-
-/// What changing a values key does to a running release.
-pub fn value_effect(key: &str) -> Effect {
-    let mut parts = key.split('.');
-    let first = parts.next().unwrap_or_default();
-    let second = parts.next();
-    let third = parts.next();
-    match first {
-        "replicaCount"
-        | "updateStrategy"
-        | "persistentVolumeClaimRetentionPolicy"
-        | "service"
-        | "ingress" => Effect::Updates,
-        "serviceAccount" if second == Some("name") || second == Some("create") => Effect::RollsPods,
-        "serviceAccount" => Effect::Updates,
-        "podManagementPolicy" | "nameOverride" | "fullnameOverride" => Effect::NeedsRecreate,
-        "persistence" if second == Some("enabled") => Effect::NeedsRecreate,
-        "persistence" if third == Some("mountPath") => Effect::RollsPods,
-        "persistence" => Effect::NeedsRecreate,
-        "hooks" | "tests" => Effect::NoOp,
-        // Objects of their own, beside the pods.
-        "pdb" | "networkPolicy" | "metrics" => Effect::Updates,
-        _ => Effect::RollsPods,
     }
 }
 
@@ -696,6 +664,9 @@ mod tests {
             ("Chart.yaml", chart),
             ("values.yaml", "persistence:\n  data:\n    size: 5Gi\n"),
         ]);
+        let mut effects = Effects::default();
+        effects.declare("persistence".into(), Effect::NeedsRecreate);
+        let new = Side::rendered(new.files, new.values, effects);
         let r = review(&old, &new, false);
         assert_eq!(r.effect, Effect::NeedsRecreate);
         assert_eq!(r.hazards.len(), 1);

@@ -9,10 +9,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::apiserver::{self, KubeVersion, Refusal};
+use crate::effect::Effect;
 use crate::error::Error;
 use crate::fields::{FieldChange, compare, label};
 use crate::manifest::{Object, ObjectId};
-use crate::review::{Effect, Status};
+use crate::review::Status;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::effect::Effect;
 use crate::spec::*;
 use crate::validate::config_dir;
 use crate::yaml::{Entry, document};
@@ -24,7 +25,8 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             "Number of pods in the StatefulSet.",
             spec.replicas,
         )
-        .schema(json!({ "type": "integer", "minimum": 0 })),
+        .schema(json!({ "type": "integer", "minimum": 0 }))
+        .effect(Effect::Updates),
         image("image", "The application's container image.", &spec.image),
         Entry::data(
             "imagePullSecrets",
@@ -39,12 +41,14 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             "nameOverride",
             "Replaces the chart name in resource names.",
             "",
-        ),
+        )
+        .effect(Effect::NeedsRecreate),
         Entry::data(
             "fullnameOverride",
             "Replaces the generated full resource name.",
             "",
-        ),
+        )
+        .effect(Effect::NeedsRecreate),
         service_account(&spec.service_account),
         Entry::data(
             "podAnnotations",
@@ -120,8 +124,10 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             "OrderedReady starts pods one by one; Parallel starts them all at once.\nImmutable: changing it needs the StatefulSet recreated.",
             wire(spec.policy),
         )
-        .schema(one_of(&["OrderedReady", "Parallel"])),
+        .schema(one_of(&["OrderedReady", "Parallel"]))
+        .effect(Effect::NeedsRecreate),
         Entry::data("updateStrategy", "How pods are replaced on upgrade.", update_strategy(&spec.strategy))
+            .effect(Effect::Updates)
             .schema(json!({
                 "type": "object",
                 "required": ["type"],
@@ -149,7 +155,8 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             "type": "object",
             "properties": { "whenDeleted": one_of(&["Retain", "Delete"]), "whenScaled": one_of(&["Retain", "Delete"]) },
             "additionalProperties": false,
-        })));
+        }))
+        .effect(Effect::Updates));
         entries.push(persistence(&spec.storage));
     }
     entries.push(Entry::data(
@@ -239,25 +246,29 @@ fn optional_parts(spec: &Spec) -> Vec<Entry> {
             .min_available
             .as_ref()
             .map_or(json!(""), int_or_percent);
-        entries.push(Entry::map(
-            "pdb",
-            "A PodDisruptionBudget: how many pods node drains may evict at once.",
-            vec![
-                Entry::data("create", "Create the PodDisruptionBudget.", true),
-                Entry::data(
-                    "minAvailable",
-                    "Pods that must stay up (number or percentage); unset when \"\".",
-                    min,
-                )
-                .schema(int_or_percent_schema()),
-                Entry::data(
-                    "maxUnavailable",
-                    "Pods that may be down at once; unset when \"\".",
-                    max,
-                )
-                .schema(int_or_percent_schema()),
-            ],
-        ));
+        entries.push(
+            Entry::map(
+                "pdb",
+                "A PodDisruptionBudget: how many pods node drains may evict at once.",
+                vec![
+                    Entry::data("create", "Create the PodDisruptionBudget.", true),
+                    Entry::data(
+                        "minAvailable",
+                        "Pods that must stay up (number or percentage); unset when \"\".",
+                        min,
+                    )
+                    .schema(int_or_percent_schema()),
+                    Entry::data(
+                        "maxUnavailable",
+                        "Pods that may be down at once; unset when \"\".",
+                        max,
+                    )
+                    .schema(int_or_percent_schema()),
+                ],
+            )
+            // An object of its own beside the pods.
+            .effect(Effect::Updates),
+        );
     }
     if let Some(policy) = &spec.network_policy {
         entries.push(Entry::map(
@@ -277,37 +288,43 @@ fn optional_parts(spec: &Spec) -> Vec<Entry> {
                     string_map(&policy.from_pods),
                 ),
             ],
-        ));
+        )
+        // An object of its own beside the pods.
+        .effect(Effect::Updates));
     }
     if let Some(metrics) = &spec.metrics {
-        entries.push(Entry::map(
-            "metrics",
-            "Prometheus metrics.",
-            vec![Entry::map(
-                "serviceMonitor",
-                "A Prometheus Operator ServiceMonitor (needs its CRD in the cluster).",
-                vec![
-                    Entry::data("enabled", "Create the ServiceMonitor.", true),
-                    Entry::data(
-                        "port",
-                        "Name of the port serving metrics.",
-                        metrics.port.as_str(),
-                    ),
-                    Entry::data("path", "Path of the metrics.", metrics.path.as_str()),
-                    Entry::data("interval", "Scrape interval.", metrics.interval.as_str()),
-                    Entry::data(
-                        "scrapeTimeout",
-                        "Scrape timeout; Prometheus' default when empty.",
-                        "",
-                    ),
-                    Entry::data(
-                        "labels",
-                        "Extra labels, e.g. for the Prometheus serviceMonitorSelector.",
-                        json!({}),
-                    ),
-                ],
-            )],
-        ));
+        entries.push(
+            Entry::map(
+                "metrics",
+                "Prometheus metrics.",
+                vec![Entry::map(
+                    "serviceMonitor",
+                    "A Prometheus Operator ServiceMonitor (needs its CRD in the cluster).",
+                    vec![
+                        Entry::data("enabled", "Create the ServiceMonitor.", true),
+                        Entry::data(
+                            "port",
+                            "Name of the port serving metrics.",
+                            metrics.port.as_str(),
+                        ),
+                        Entry::data("path", "Path of the metrics.", metrics.path.as_str()),
+                        Entry::data("interval", "Scrape interval.", metrics.interval.as_str()),
+                        Entry::data(
+                            "scrapeTimeout",
+                            "Scrape timeout; Prometheus' default when empty.",
+                            "",
+                        ),
+                        Entry::data(
+                            "labels",
+                            "Extra labels, e.g. for the Prometheus serviceMonitorSelector.",
+                            json!({}),
+                        ),
+                    ],
+                )],
+            )
+            // An object of its own beside the pods.
+            .effect(Effect::Updates),
+        );
     }
     if spec.volume_permissions {
         entries.push(Entry::map(
@@ -353,6 +370,7 @@ fn tests(spec: &Spec) -> Entry {
         "The `helm test` pod, which connects through the client Service.",
         children,
     )
+    .effect(Effect::NoOp)
 }
 
 /// The path `helm test` requests: that of an HTTP probe on the Service's target port. Without
@@ -437,7 +455,8 @@ fn service_account(sa: &ServiceAccount) -> Entry {
         "serviceAccount",
         "The pods' ServiceAccount.",
         vec![
-            Entry::data("create", "Create a ServiceAccount.", sa.create),
+            // The pods name the account they run as.
+            Entry::data("create", "Create a ServiceAccount.", sa.create).effect(Effect::RollsPods),
             Entry::data(
                 "automount",
                 "Mount its API token into the pods.",
@@ -452,9 +471,11 @@ fn service_account(sa: &ServiceAccount) -> Entry {
                 "name",
                 "Its name; generated from the release name when empty.",
                 sa.name.clone().unwrap_or_default(),
-            ),
+            )
+            .effect(Effect::RollsPods),
         ],
     )
+    .effect(Effect::Updates)
 }
 
 fn default_pod_security_context() -> Value {
@@ -521,6 +542,7 @@ fn service(spec: &Spec) -> Entry {
             Entry::data("annotations", "Annotations on the Service.", json!({})),
         ],
     )
+    .effect(Effect::Updates)
 }
 
 fn ingress(ingress: &Ingress) -> Entry {
@@ -568,6 +590,7 @@ fn ingress(ingress: &Ingress) -> Entry {
             ),
         ],
     )
+    .effect(Effect::Updates)
 }
 
 fn resources(resources: Option<&Resources>) -> Value {
@@ -690,7 +713,8 @@ fn persistence(claims: &[Claim]) -> Entry {
                     "mountPath",
                     "Where the volume is mounted in the container.",
                     claim.mount_path.as_str(),
-                ),
+                )
+                .effect(Effect::RollsPods),
                 Entry::data("annotations", "Annotations on the claims.", json!({})),
                 Entry::data(
                     "existingClaim",
@@ -700,11 +724,13 @@ fn persistence(claims: &[Claim]) -> Entry {
             ],
         )
     }));
+    // Claim templates are immutable on an existing StatefulSet.
     Entry::map(
         "persistence",
         "Per-pod storage: one claim template per volume.",
         entries,
     )
+    .effect(Effect::NeedsRecreate)
 }
 
 fn env_list(env: &StringMap) -> Value {
@@ -795,7 +821,8 @@ fn hooks(hooks: &[Hook]) -> Entry {
             )
         })
         .collect();
-    Entry::map("hooks", "Helm hooks, each a Job.", entries)
+    // Helm deletes and creates hooks anew at each run: no running object changes.
+    Entry::map("hooks", "Helm hooks, each a Job.", entries).effect(Effect::NoOp)
 }
 
 /// Hook events as Helm's annotation lists them: `pre-install,pre-upgrade`.

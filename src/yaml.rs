@@ -9,6 +9,8 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
+use crate::effect::{Effect, Effects};
+
 /// One key of a mapping, with the comment written above it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
@@ -18,6 +20,8 @@ pub struct Entry {
     /// The JSON Schema of this value in values.schema.json, when more than its type (an enum,
     /// a range, a pattern); None lets the schema be read off the value itself.
     pub schema: Option<Value>,
+    /// What changing this value does to a running release; None: its parent's (see `Effects`).
+    pub effect: Option<Effect>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +39,7 @@ impl Entry {
             comment: comment.into(),
             node: Node::Data(value.into()),
             schema: None,
+            effect: None,
         }
     }
 
@@ -44,6 +49,7 @@ impl Entry {
             comment: comment.into(),
             node: Node::Map(entries),
             schema: None,
+            effect: None,
         }
     }
 
@@ -52,6 +58,34 @@ impl Entry {
         self.schema = Some(schema);
         self
     }
+
+    /// Sets what changing this value (and the values below it) does to a running release.
+    pub fn effect(mut self, effect: Effect) -> Self {
+        self.effect = Some(effect);
+        self
+    }
+}
+
+/// The effects `entries` declare, by dotted key.
+pub fn effects(entries: &[Entry]) -> Effects {
+    fn walk(prefix: &str, entries: &[Entry], out: &mut Effects) {
+        for entry in entries {
+            let key = if prefix.is_empty() {
+                entry.key.clone()
+            } else {
+                format!("{prefix}.{}", entry.key)
+            };
+            if let Some(effect) = entry.effect {
+                out.declare(key.clone(), effect);
+            }
+            if let Node::Map(children) = &entry.node {
+                walk(&key, children, out);
+            }
+        }
+    }
+    let mut out = Effects::default();
+    walk("", entries, &mut out);
+    out
 }
 
 /// Writes a commented document. Top-level keys are separated by a blank line.
