@@ -103,12 +103,7 @@ fn versioned(mut compiled: Compiled, on_disk: &Side) -> Result<Compiled, Error> 
 }
 
 /// Reviews the upgrade from the objects in `old` to those in `new` (files, folders or `-`).
-pub fn review_manifests(
-    old: &Path,
-    new: &Path,
-    namespace: &str,
-    options: Options,
-) -> Result<Upgrade, Error> {
+pub fn review_manifests(old: &Path, new: &Path, options: &Options) -> Result<Upgrade, Error> {
     if old.as_os_str() == STDIN && new.as_os_str() == STDIN {
         return Err(Error::Flags {
             flags: vec![(
@@ -117,11 +112,7 @@ pub fn review_manifests(
             )],
         });
     }
-    upgrade(
-        manifest::read(old, namespace)?,
-        manifest::read(new, namespace)?,
-        options,
-    )
+    upgrade(manifest::read(old)?, manifest::read(new)?, options)
 }
 
 /// Regenerates the chart of `spec` into `out`. Files a person changed since chartgen wrote

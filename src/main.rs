@@ -116,10 +116,11 @@ fn run(command: Command) -> Vec<(PathBuf, Outcome)> {
             color,
         } => {
             let options = Options {
+                namespace,
                 kube_version,
                 show_secrets,
             };
-            let outcome = match app::review_manifests(&old, &new, &namespace, options) {
+            let outcome = match app::review_manifests(&old, &new, &options) {
                 Ok(review) => Outcome {
                     out: upgrade_report::print(&review, format, colors(color)),
                     code: if review.is_empty() {

@@ -47,15 +47,15 @@ pub struct Object {
     pub origin: String,
 }
 
-/// Reads every object of `input` (a file, a folder read recursively in path order, or `-`).
-/// Objects that leave their namespace empty get `namespace` unless their kind is cluster-scoped.
-pub fn read(input: &Path, namespace: &str) -> Result<Vec<Object>, Error> {
-    let mut objects = Vec::new();
+/// Reads the YAML documents of `input`: a file, a folder read recursively in path order, or
+/// `-`. Nothing is parsed yet: a review parses only documents that differ.
+pub fn read(input: &Path) -> Result<Vec<Document>, Error> {
+    let mut documents = Vec::new();
     for file in files(input)? {
         let text = read_text(&file)?;
-        objects.extend(parse(&file.display().to_string(), &text, namespace)?);
+        documents.extend(split(&file.display().to_string(), &text));
     }
-    Ok(objects)
+    Ok(documents)
 }
 
 /// The manifest files of an input: itself, or the YAML and JSON files below a folder.
@@ -125,30 +125,45 @@ fn read_text(path: &Path) -> Result<String, Error> {
         .unwrap_or(text))
 }
 
-/// The objects in a stream of YAML documents; `file` names it in errors and origins.
-pub fn parse(file: &str, text: &str, namespace: &str) -> Result<Vec<Object>, Error> {
-    let mut objects = Vec::new();
-    for document in documents(text) {
+/// One YAML document of a manifest stream, as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub file: String,
+    /// The line it starts on (1-based).
+    pub line: usize,
+    pub text: String,
+}
+
+impl Document {
+    /// Where it starts: `file:line`.
+    pub fn origin(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+
+    /// Its objects (none for an empty document, several for a `kind: List`). Namespaced
+    /// objects that name no namespace get `namespace` unless it is empty.
+    pub fn objects(&self, namespace: &str) -> Result<Vec<Object>, Error> {
         let problem = |line: usize, message: String| Error::Manifest {
-            file: file.to_string(),
+            file: self.file.clone(),
             line,
             message,
         };
-        let yaml: serde_yaml::Value = serde_yaml::from_str(document.text).map_err(|e| {
-            let last = document.text.lines().count().max(1);
-            let line = document.line + e.location().map_or(0, |l| l.line().min(last) - 1);
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&self.text).map_err(|e| {
             // serde_yaml's own positions count from the document, not the file.
+            let last = self.text.lines().count().max(1);
+            let line = self.line + e.location().map_or(0, |l| l.line().min(last) - 1);
             let message = e.to_string();
             let message = message.split(" at line ").next().unwrap_or(&message);
             problem(line, format!("not YAML: {message}"))
         })?;
-        let Some(value) = json(yaml).map_err(|m| problem(document.line, m))? else {
-            continue; // an empty document
+        let Some(value) = json(yaml).map_err(|m| problem(self.line, m))? else {
+            return Ok(Vec::new());
         };
-        let source = source_comment(document.text);
+        let source = source_comment(&self.text);
+        let mut objects = Vec::new();
         for mut body in unwrap_list(value) {
             let id = object_id(&body, namespace)
-                .map_err(|m| problem(document.line + first_content_line(document.text), m))?;
+                .map_err(|m| problem(self.line + first_content_line(&self.text), m))?;
             // The namespace given for objects that name none is theirs, as `helm template -n`.
             if let Some(metadata) = body.get_mut("metadata").and_then(Value::as_object_mut)
                 && !id.namespace.is_empty()
@@ -159,42 +174,37 @@ pub fn parse(file: &str, text: &str, namespace: &str) -> Result<Vec<Object>, Err
                 id,
                 body,
                 source: source.clone(),
-                origin: format!("{file}:{}", document.line),
+                origin: self.origin(),
             });
         }
+        Ok(objects)
     }
-    Ok(objects)
-}
-
-/// One YAML document of a stream, and the line it starts on (1-based).
-struct Document<'a> {
-    text: &'a str,
-    line: usize,
 }
 
 /// Splits a stream at `---` lines, as Helm does: a separator is `---` at the start of a line,
 /// alone or followed by a space or a comment.
-fn documents(text: &str) -> Vec<Document<'_>> {
+pub fn split(file: &str, text: &str) -> Vec<Document> {
     let mut documents = Vec::new();
     let (mut start, mut start_line) = (0, 1);
     let mut offset = 0;
+    let mut push = |from: usize, to: usize, line: usize| {
+        documents.push(Document {
+            file: file.to_string(),
+            line,
+            text: text[from..to].to_string(),
+        })
+    };
     for (index, line) in text.split_inclusive('\n').enumerate() {
         let bare = line.trim_end();
         let separator = bare == "---" || bare.starts_with("--- ") || bare.starts_with("---\t");
         if separator {
-            documents.push(Document {
-                text: &text[start..offset],
-                line: start_line,
-            });
+            push(start, offset, start_line);
             start = offset + line.len();
             start_line = index + 2;
         }
         offset += line.len();
     }
-    documents.push(Document {
-        text: &text[start..],
-        line: start_line,
-    });
+    push(start, text.len(), start_line);
     documents
 }
 
@@ -325,6 +335,14 @@ fn cluster_scoped(kind: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(file: &str, text: &str, namespace: &str) -> Result<Vec<Object>, Error> {
+        let mut objects = Vec::new();
+        for document in split(file, text) {
+            objects.extend(document.objects(namespace)?);
+        }
+        Ok(objects)
+    }
 
     fn ids(text: &str) -> Vec<String> {
         parse("m.yaml", text, "")

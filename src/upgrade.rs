@@ -3,7 +3,7 @@
 //! changed object lists its changed fields, its effect, and the changes the Kubernetes API
 //! would refuse (see `apiserver`), with the remedy.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -12,11 +12,13 @@ use crate::apiserver::{self, KubeVersion, Refusal};
 use crate::effect::Effect;
 use crate::error::Error;
 use crate::fields::{FieldChange, compare, label};
-use crate::manifest::{Object, ObjectId};
+use crate::manifest::{Document, Object, ObjectId};
 use crate::review::Status;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
+    /// The namespace of namespaced objects that name none (empty: none).
+    pub namespace: String,
     pub kube_version: KubeVersion,
     /// Whether Secret values may appear in the field changes.
     pub show_secrets: bool,
@@ -75,9 +77,23 @@ impl Upgrade {
     }
 }
 
-/// Reviews the upgrade from `old` to `new`. An object twice on one side is an error.
-pub fn upgrade(old: Vec<Object>, new: Vec<Object>, options: Options) -> Result<Upgrade, Error> {
-    let (old, new) = (by_id(old)?, by_id(new)?);
+/// Reviews the upgrade from the documents `old` to `new`. An object twice on one side is an
+/// error.
+///
+/// A document byte-identical on both sides holds the same objects: it is not parsed (unless a
+/// warning needs the pods it describes), so a review costs what the change is, not what the
+/// manifests are. Such a document is not checked either, which is the one place a broken
+/// document or a duplicate goes unreported: the same on both sides, it changes nothing.
+pub fn upgrade(
+    old: Vec<Document>,
+    new: Vec<Document>,
+    options: &Options,
+) -> Result<Upgrade, Error> {
+    let (old, new, mut unchanged) = differing(old, new);
+    let (old, new) = (
+        by_id(objects(&old, options)?)?,
+        by_id(objects(&new, options)?)?,
+    );
     let mut review = Upgrade {
         objects: Vec::new(),
         hazards: Vec::new(),
@@ -94,10 +110,32 @@ pub fn upgrade(old: Vec<Object>, new: Vec<Object>, options: Options) -> Result<U
         };
         review.objects.extend(change);
     }
+    for added in review
+        .objects
+        .iter()
+        .filter(|o| o.status != Status::Changed)
+    {
+        let id = added.id();
+        let side = if added.status == Status::Added {
+            &new
+        } else {
+            &old
+        };
+        if let Some(copy) = unchanged
+            .objects(options)?
+            .iter()
+            .find(|o| o.object.id == id)
+        {
+            return Err(Error::DuplicateObject {
+                object: id.to_string(),
+                origin: side[&id].origin.clone(),
+                first: copy.origin_on(added.status),
+            });
+        }
+    }
     replacements(&old, &new, &mut review);
-    review
-        .warnings
-        .extend(stale_readers(&old, &new, &review.objects));
+    let stale = stale_readers(&old, &new, &review.objects, &mut unchanged, options)?;
+    review.warnings.extend(stale);
     review.warnings.extend(kept_claims(&old, &new));
     review.effect = review
         .objects
@@ -106,6 +144,100 @@ pub fn upgrade(old: Vec<Object>, new: Vec<Object>, options: Options) -> Result<U
         .max()
         .unwrap_or(Effect::NoOp);
     Ok(review)
+}
+
+/// Documents found byte for byte on both sides, parsed only when something needs their
+/// objects: a duplicate check, or pods that read changed config.
+struct Unchanged {
+    /// Each as it stands on the old side, and where it stands on the new side.
+    documents: Vec<(Document, String)>,
+    objects: Option<Vec<UnchangedObject>>,
+}
+
+struct UnchangedObject {
+    object: Object,
+    new_origin: String,
+}
+
+impl UnchangedObject {
+    /// Where it stands on the side an added (new) or removed (old) object came from.
+    fn origin_on(&self, status: Status) -> String {
+        match status {
+            Status::Added => self.new_origin.clone(),
+            _ => self.object.origin.clone(),
+        }
+    }
+}
+
+impl Unchanged {
+    fn objects(&mut self, options: &Options) -> Result<&[UnchangedObject], Error> {
+        if self.objects.is_none() {
+            let mut parsed = Vec::new();
+            for (document, new_origin) in &self.documents {
+                for object in document.objects(&options.namespace)? {
+                    let new_origin = new_origin.clone();
+                    parsed.push(UnchangedObject { object, new_origin });
+                }
+            }
+            self.objects = Some(parsed);
+        }
+        Ok(self.objects.as_deref().unwrap_or_default())
+    }
+}
+
+/// The documents that differ on each side, and those found byte for byte on both.
+fn differing(old: Vec<Document>, new: Vec<Document>) -> (Vec<Document>, Vec<Document>, Unchanged) {
+    let mut paired = vec![false; new.len()];
+    let mut unchanged = Vec::new();
+    let mut old_only = Vec::new();
+    // Renders of one chart keep their order: most documents pair with the one at the same
+    // place, by a plain comparison; only the rest are looked up by their text.
+    let mut rest = Vec::new();
+    for (index, document) in old.into_iter().enumerate() {
+        match new.get(index) {
+            Some(twin) if twin.text == document.text => {
+                paired[index] = true;
+                unchanged.push((document, twin.origin()));
+            }
+            _ => rest.push(document),
+        }
+    }
+    let mut unpaired: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, document) in new.iter().enumerate().rev() {
+        if !paired[index] {
+            unpaired
+                .entry(document.text.as_str())
+                .or_default()
+                .push(index);
+        }
+    }
+    for document in rest {
+        match unpaired.get_mut(document.text.as_str()).and_then(Vec::pop) {
+            Some(index) => {
+                paired[index] = true;
+                unchanged.push((document, new[index].origin()));
+            }
+            None => old_only.push(document),
+        }
+    }
+    let new_only = new
+        .into_iter()
+        .zip(paired)
+        .filter_map(|(document, paired)| (!paired).then_some(document))
+        .collect();
+    let unchanged = Unchanged {
+        documents: unchanged,
+        objects: None,
+    };
+    (old_only, new_only, unchanged)
+}
+
+fn objects(documents: &[Document], options: &Options) -> Result<Vec<Object>, Error> {
+    let mut objects = Vec::new();
+    for document in documents {
+        objects.extend(document.objects(&options.namespace)?);
+    }
+    Ok(objects)
 }
 
 /// The objects of one side by id, normalized as the API server stores them.
@@ -164,7 +296,7 @@ fn is_hook(body: &Value) -> bool {
 fn changed(
     old: &Object,
     new: &Object,
-    options: Options,
+    options: &Options,
     review: &mut Upgrade,
 ) -> Option<ObjectChange> {
     let mut changes = compare(&old.body, &new.body);
@@ -272,39 +404,52 @@ fn stale_readers(
     old: &BTreeMap<ObjectId, Object>,
     new: &BTreeMap<ObjectId, Object>,
     objects: &[ObjectChange],
-) -> Vec<String> {
-    let mut warnings = Vec::new();
+    unchanged: &mut Unchanged,
+    options: &Options,
+) -> Result<Vec<String>, Error> {
+    let sources: Vec<&ObjectChange> = objects
+        .iter()
+        .filter(|o| {
+            o.status == Status::Changed && matches!(o.kind.as_str(), "ConfigMap" | "Secret")
+        })
+        .filter(|o| {
+            o.changes.iter().any(|c| {
+                ["data", "binaryData", "stringData"]
+                    .iter()
+                    .any(|root| c.path.starts_with(root))
+            })
+        })
+        .collect();
+    if sources.is_empty() {
+        return Ok(Vec::new());
+    }
     let rolled = |id: &ObjectId| {
         objects
             .iter()
             .any(|o| &o.id() == id && o.effect >= Effect::RollsPods)
     };
-    for change in objects.iter().filter(|o| o.status == Status::Changed) {
-        let source_kind = change.kind.as_str();
-        let data_changed = change.changes.iter().any(|c| {
-            ["data", "binaryData", "stringData"]
-                .iter()
-                .any(|root| c.path.starts_with(root))
-        });
-        if !data_changed || !matches!(source_kind, "ConfigMap" | "Secret") {
+    // Pods that run on: those of unchanged documents, and changed workloads that existed
+    // before and kept their pod template.
+    let readers = new
+        .values()
+        .filter(|r| old.contains_key(&r.id) && !rolled(&r.id))
+        .chain(unchanged.objects(options)?.iter().map(|u| &u.object))
+        .filter(|r| !is_hook(&r.body));
+    let mut warnings = Vec::new();
+    for reader in readers {
+        let Some(pod) = apiserver::pod_spec(&reader.id.kind, &reader.body) else {
             continue;
-        }
-        for reader in new.values() {
-            let reads = apiserver::pod_spec(&reader.id.kind, &reader.body)
-                .is_some_and(|pod| apiserver::reads(pod, source_kind, &change.name));
-            let same_namespace = reader.id.namespace == change.namespace;
-            if reads
-                && same_namespace
-                && old.contains_key(&reader.id)
-                && !rolled(&reader.id)
-                && !is_hook(&reader.body)
+        };
+        for source in &sources {
+            if reader.id.namespace == source.namespace
+                && apiserver::reads(pod, &source.kind, &source.name)
             {
                 warnings.push(format!(
                     "{} {} changed, but the pods of {} that read it do not roll: they keep the old \
                      content until restarted (`kubectl rollout restart {} {} -n {}`), or add a \
                      checksum annotation of it to the pod template",
-                    source_kind,
-                    change.name,
+                    source.kind,
+                    source.name,
                     reader.id,
                     reader.id.kind.to_lowercase(),
                     reader.id.name,
@@ -317,7 +462,7 @@ fn stale_readers(
             }
         }
     }
-    warnings
+    Ok(warnings)
 }
 
 /// A StatefulSet removed for good leaves its claims (and their data) behind.
@@ -349,4 +494,52 @@ fn kept_claims(old: &BTreeMap<ObjectId, Object>, new: &BTreeMap<ObjectId, Object
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::split;
+
+    fn options() -> Options {
+        Options {
+            namespace: String::new(),
+            kube_version: KubeVersion::NEWEST,
+            show_secrets: false,
+        }
+    }
+
+    const MAP: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: '1'}\n";
+
+    #[test]
+    fn documents_the_same_on_both_sides_are_not_parsed() {
+        let broken = "a: [1\n";
+        let service =
+            "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: ClusterIP}\n";
+        let old = split("old", &format!("{broken}---\n{service}"));
+        let new = service.replace("ClusterIP", "NodePort");
+        let new = split("new", &format!("{broken}---\n{new}"));
+        let review = upgrade(old, new, &options()).unwrap();
+        assert_eq!(review.objects.len(), 1);
+        assert_eq!(review.objects[0].changes[0].path, "spec.type");
+    }
+
+    #[test]
+    fn a_duplicate_is_found_even_beside_an_unchanged_copy() {
+        for (old, new, expected) in [
+            (
+                MAP.to_string(),
+                format!("{MAP}---\n{MAP}"),
+                "new:6: ConfigMap a appears twice (first at new:1)",
+            ),
+            (
+                format!("{MAP}---\n{MAP}"),
+                MAP.to_string(),
+                "old:6: ConfigMap a appears twice (first at old:1)",
+            ),
+        ] {
+            let err = upgrade(split("old", &old), split("new", &new), &options()).unwrap_err();
+            assert_eq!(err.to_string(), expected);
+        }
+    }
 }
