@@ -10,6 +10,8 @@
 #  6. the floor under 5: process start; + reading and checking the spec; + rendering it and
 #     reading the chart on disk (`generate --check` of an up-to-date chart)
 #  7. `chartgen diff` of a large chart (190 hooks, 204 files) against its spec vs `diff -ru`
+#  8. `chartgen review` of two renders of ~200 objects (~340 KB each, 4 objects changed) vs
+#     `diff -u` of the same two files
 # Whole-process figures use the shipped binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,3 +77,17 @@ awk '/weight:/ { n++; if (n % 19 == 0) sub(/1$/, "2") } { print }' "$work/big.ya
 hyperfine --warmup 5 --runs 50 -i -N \
   "$bin diff -f $work/big.yaml --against $work/big-edited --color never" \
   "diff -ru $work/big $work/big-edited"
+
+echo "== 8. chartgen review of two renders (~200 objects, ~340 KB each) vs diff -u of the same files"
+# 14 releases of Bitnami redis (tests/fixtures/review) in one stream; 4 StatefulSets change.
+: > "$work/old.yaml"; : > "$work/new.yaml"
+for i in $(seq 1 14); do
+  changed=tests/fixtures/review/redis-default.yaml
+  [ $((i % 5)) = 0 ] && changed=tests/fixtures/review/redis-replicas-5.yaml
+  [ $((i % 7)) = 0 ] && changed=tests/fixtures/review/redis-master-16Gi.yaml
+  sed "s/cache-redis/cache$i-redis/g" tests/fixtures/review/redis-default.yaml >> "$work/old.yaml"
+  sed "s/cache-redis/cache$i-redis/g" "$changed" >> "$work/new.yaml"
+done
+hyperfine --warmup 10 --runs 200 -i -N \
+  "$bin review $work/old.yaml $work/new.yaml --color never" \
+  "diff -u $work/old.yaml $work/new.yaml"
