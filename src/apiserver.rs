@@ -214,6 +214,22 @@ fn pod_defaults(pod: &mut Value) {
     }
 }
 
+/// Whether a change only rewrites a resource quantity as an equal one (`1Gi` → `1024Mi`,
+/// `1` → `1000m`): the API compares quantities by value, so it is no change.
+pub fn same_quantity(change: &FieldChange) -> bool {
+    let mut segments = change.path.rsplit('.');
+    let last = segments.next().unwrap_or_default();
+    let parent = segments.next().unwrap_or_default();
+    let quantity_field = matches!(parent, "requests" | "limits") || last == "sizeLimit";
+    let value = |v: &Option<Value>| {
+        v.as_ref()
+            .filter(|v| v.is_string() || v.is_number())
+            .and_then(|v| quantity::parse(&label(v)).ok())
+    };
+    quantity_field
+        && matches!((value(&change.old), value(&change.new)), (Some(a), Some(b)) if a.same(b))
+}
+
 /// Where a kind keeps the pod template its pods are made from (a Pod: its own spec).
 fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
     match kind {
@@ -872,6 +888,37 @@ mod tests {
                 .unwrap_err()
                 .contains("outside")
         );
+    }
+
+    #[test]
+    fn quantities_are_compared_by_value() {
+        let change = |path: &str, old: Value, new: Value| FieldChange {
+            path: path.into(),
+            old: Some(old),
+            new: Some(new),
+        };
+        let storage = "spec.volumeClaimTemplates[data].spec.resources.requests.storage";
+        assert!(same_quantity(&change(
+            storage,
+            json!("1Gi"),
+            json!("1024Mi")
+        )));
+        assert!(same_quantity(&change(
+            "resources.limits.cpu",
+            json!(1),
+            json!("1000m")
+        )));
+        assert!(same_quantity(&change(
+            "resources.requests.cpu",
+            json!("0.1"),
+            json!("100m")
+        )));
+        assert!(!same_quantity(&change(storage, json!("1Gi"), json!("1G"))));
+        assert!(!same_quantity(&change(
+            "metadata.labels.size",
+            json!("1Gi"),
+            json!("1024Mi")
+        )));
     }
 
     #[test]

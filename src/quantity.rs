@@ -7,6 +7,12 @@ pub struct Quantity(f64);
 
 impl Quantity {
     pub const ZERO: Quantity = Quantity(0.0);
+
+    /// The same amount, however written (`1Gi` and `1024Mi`, `0.1` and `100m`), up to the
+    /// rounding of f64.
+    pub fn same(self, other: Quantity) -> bool {
+        (self.0 - other.0).abs() <= 1e-9 * self.0.abs().max(other.0.abs())
+    }
 }
 
 const SUFFIXES: [(&str, f64); 15] = [

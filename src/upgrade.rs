@@ -300,6 +300,7 @@ fn changed(
     review: &mut Upgrade,
 ) -> Option<ObjectChange> {
     let mut changes = compare(&old.body, &new.body);
+    changes.retain(|c| !apiserver::same_quantity(c));
     if changes.is_empty() {
         return None;
     }

@@ -431,7 +431,8 @@ fn every_change_kubernetes_applies_has_its_effect_and_no_hazard() {
 #[test]
 fn order_comments_quoting_and_server_defaults_are_not_changes() {
     // Documents reversed, keys reordered, quotes changed, defaults written out, and the claim
-    // template's apiVersion and kind (which the API server drops) added.
+    // template's apiVersion and kind (which the API server drops) added, a size written in
+    // other units.
     let mut documents: Vec<&str> = BASE
         .split("---\n")
         .filter(|d| !d.trim().is_empty())
@@ -441,7 +442,8 @@ fn order_comments_quoting_and_server_defaults_are_not_changes() {
         .join("---\n# a comment\n")
         .replace("replicas: 2\n  serviceName: web-headless", "serviceName: 'web-headless'\n  replicas: 2\n  podManagementPolicy: OrderedReady")
         .replace("    - metadata: {name: data}\n", "    - apiVersion: v1\n      kind: PersistentVolumeClaim\n      metadata: {name: \"data\"}\n")
-        .replace("image: nginx:1.27", "image: \"nginx:1.27\"");
+        .replace("image: nginx:1.27", "image: \"nginx:1.27\"")
+        .replace("requests: {storage: 1Gi}", "requests: {storage: 1024Mi}");
     let (code, json, err) = review(BASE, &shuffled, &[]);
     assert_eq!(code, Some(0), "{json} {err}");
     let tmp = tempfile::tempdir().unwrap();
