@@ -578,6 +578,21 @@ impl Checker {
                 );
             }
         }
+        // Names Kubernetes checks as DNS-1123 subdomains: anything else (a newline, `{{`) would
+        // also be a way to write YAML or Helm code into the Ingress.
+        if let Some(class) = &ingress.class_name {
+            self.dns_subdomain("ingress.className", class);
+        }
+        for (i, tls) in ingress.tls.iter().enumerate() {
+            let at = index("ingress.tls", i);
+            self.dns_subdomain(&join(&at, "secretName"), &tls.secret_name);
+            for (j, host) in tls.hosts.iter().enumerate() {
+                self.dns_subdomain(
+                    &index(&join(&at, "hosts"), j),
+                    host.trim_start_matches("*."),
+                );
+            }
+        }
     }
 }
 

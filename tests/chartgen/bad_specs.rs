@@ -116,6 +116,18 @@ const CASES: &[(&str, &str)] = &[
         "chartgen.yaml:7:58: hooks[0].deletePolicy: name at least one policy (e.g. before-hook-creation)",
     ),
     (
+        "ingress:\n  className: \"nginx\\n  defaultBackend: {service: {name: x}}\"\n  hosts: [{host: a.example.com}]\n",
+        "chartgen.yaml:7:14: ingress.className: \"nginx\\n  defaultBackend: {service: {name: x}}\" is not a DNS-1123 subdomain",
+    ),
+    (
+        "ingress:\n  hosts: [{host: a.example.com}]\n  tls: [{secretName: \"{{ .Release.Name }}\", hosts: [a.example.com]}]\n",
+        "chartgen.yaml:8:22: ingress.tls[0].secretName: \"{{ .Release.Name }}\" is not a DNS-1123 subdomain",
+    ),
+    (
+        "ingress:\n  hosts: [{host: a.example.com}]\n  tls: [{secretName: a-tls, hosts: [\"a.example.com }}\"]}]\n",
+        "chartgen.yaml:8:37: ingress.tls[0].hosts[0]: \"a.example.com }}\" is not a DNS-1123 subdomain",
+    ),
+    (
         "version: \"1.0\"\n",
         "chartgen.yaml:6:10: version: \"1.0\" is not a SemVer 2 version (e.g. \"0.1.0\")",
     ),
