@@ -15,7 +15,7 @@ use crate::spec::Spec;
 use crate::upgrade::{Options, Upgrade, upgrade};
 use crate::validate::validate;
 use crate::values::entries;
-use crate::write::{Written, write};
+use crate::write::{Written, refuse_links, write};
 
 /// The spec's file name inside a chart folder.
 pub const SPEC_FILE: &str = "chartgen.yaml";
@@ -129,7 +129,10 @@ pub fn review_manifests(
 pub fn generate(spec: &Path, out: &Path, force: bool) -> Result<Done, Error> {
     let compiled = compile_for(spec, out)?;
     let chart = locked(compiled.chart.clone());
-    let changes = plan(out, &chart, &previous_lock(out));
+    let lock = previous_lock(out);
+    // Before reading anything to compare: through a link, a refusal would show another folder.
+    refuse_links(out, chart.files().map(|(p, _)| p).chain(lock.paths()))?;
+    let changes = plan(out, &chart, &lock);
     let conflicts: Vec<Change> = changes
         .iter()
         .filter(|c| c.conflict.is_some())

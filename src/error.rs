@@ -37,6 +37,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A symbolic link where chartgen would write or remove a file inside the chart folder.
+    #[error("`{}` is a symbolic link: chartgen never writes or removes through a link inside the chart folder (replace it with a real folder or file)", link.display())]
+    Link { link: PathBuf },
+
     #[error("`{}` already exists and is not empty (choose another name, or --force to generate into it)", path.display())]
     NotEmpty { path: PathBuf },
 

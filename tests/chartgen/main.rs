@@ -11,3 +11,4 @@ mod regenerate;
 mod review;
 mod scaffold;
 mod support;
+mod symlinks;
