@@ -13,7 +13,7 @@ use crate::render::render;
 use crate::review::{Review, Side, bumped, review, scalar_field};
 use crate::spec::Spec;
 use crate::upgrade::{Options, Upgrade, upgrade};
-use crate::validate::validate;
+use crate::validate::{quotable_text, validate};
 use crate::values::entries;
 use crate::write::{Written, refuse_links, write};
 
@@ -53,9 +53,15 @@ pub fn compile(path: &Path) -> Result<Compiled, Error> {
 }
 
 pub fn compile_file(file: SpecFile) -> Result<Compiled, Error> {
-    let warnings = validate(&file)?
+    let warnings = validate(&file)?;
+    let text = if warnings.is_empty() {
+        String::new()
+    } else {
+        quotable_text(&file)
+    };
+    let warnings = warnings
         .iter()
-        .map(|w| describe(&file.path, &file.text, std::slice::from_ref(w)))
+        .map(|w| describe(&file.path, &text, std::slice::from_ref(w)))
         .collect();
     let chart = render(&file.spec)?;
     Ok(Compiled {

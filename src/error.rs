@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::diff::unified;
+use crate::diff::unified_masked;
 use crate::locate::Pos;
 use crate::plan::{Action, Change, Conflict};
 
@@ -105,7 +105,7 @@ fn conflicts_report(changes: &[Change]) -> String {
     }
     for change in changes {
         out.push('\n');
-        out.push_str(unified(&change.path, &change.old, &change.new, 3).trim_end());
+        out.push_str(unified_masked(&change.path, &change.old, &change.new, 3).trim_end());
     }
     out
 }

@@ -25,9 +25,36 @@ pub fn validate(file: &SpecFile) -> Result<Vec<Problem>, Error> {
     }
     Err(Error::spec(
         &file.path,
-        &file.text,
+        &quotable_text(file),
         located(file, check.problems),
     ))
+}
+
+/// The spec's text as an error may quote it: the line of each secret `value` is cut where the
+/// value starts, so that no snippet shows it (`chartgen diff` hides secret values likewise).
+pub fn quotable_text(file: &SpecFile) -> String {
+    let secret = |s: &SecretVar| s.value.is_some() && !s.not_secret;
+    if !file.spec.secrets.iter().any(secret) {
+        return file.text.clone();
+    }
+    let positions = positions(&file.text);
+    let cuts: HashMap<usize, usize> = (file.spec.secrets.iter().enumerate())
+        .filter(|(_, s)| secret(s))
+        .filter_map(|(i, _)| positions.value(&join(&index("secrets", i), "value")))
+        .map(|pos| (pos.line, pos.col))
+        .collect();
+    let mut out = String::with_capacity(file.text.len());
+    for (i, line) in file.text.lines().enumerate() {
+        match cuts.get(&(i + 1)) {
+            Some(col) => {
+                out.extend(line.chars().take(col.saturating_sub(1)));
+                out.push_str("(hidden)");
+            }
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Attaches positions, and sorts in file order, as the user reads the spec. The text is only

@@ -195,3 +195,25 @@ fn max_unavailable_works_but_warns_about_the_feature_gate() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_refused_secret_value_is_never_echoed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = format!(
+        "{BASE}secrets:\n  - name: TOKEN\n    value: hunter2\n  - {{name: KEY, value: \"s3cr3t\", generate: true}}\n"
+    );
+    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
+    let out = chartgen(&["validate"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    let refused = "a secret's value would be written into the chart: use `generate: true`, give it \
+                   at install time (--set secrets.NAME=...) or use existingSecret; add \
+                   `notSecret: true` if it is not secret";
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: chartgen.yaml:8:12: secrets[0].value: {refused}\n  |\n8 |     value: (hidden)\n  |            ^\n\
+             chartgen.yaml:9:24: secrets[1].value: {refused}\n  |\n9 |   - {{name: KEY, value: (hidden)\n  |                        ^\n\
+             chartgen.yaml:9:44: secrets[1].generate: a value cannot be both given and generated\n  |\n9 |   - {{name: KEY, value: (hidden)\n  |                                            ^\n"
+        )
+    );
+}
