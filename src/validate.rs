@@ -38,11 +38,20 @@ pub fn quotable_text(file: &SpecFile) -> String {
         return file.text.clone();
     }
     let positions = positions(&file.text);
-    let cuts: HashMap<usize, usize> = (file.spec.secrets.iter().enumerate())
+    // Line → the column of its first secret value (a flow list may hold several).
+    let mut cuts: HashMap<usize, usize> = HashMap::new();
+    for (i, _) in file
+        .spec
+        .secrets
+        .iter()
+        .enumerate()
         .filter(|(_, s)| secret(s))
-        .filter_map(|(i, _)| positions.value(&join(&index("secrets", i), "value")))
-        .map(|pos| (pos.line, pos.col))
-        .collect();
+    {
+        if let Some(pos) = positions.value(&join(&index("secrets", i), "value")) {
+            let col = cuts.entry(pos.line).or_insert(pos.col);
+            *col = pos.col.min(*col);
+        }
+    }
     let mut out = String::with_capacity(file.text.len());
     for (i, line) in file.text.lines().enumerate() {
         match cuts.get(&(i + 1)) {
@@ -812,6 +821,19 @@ mod tests {
         assert_eq!(
             got,
             ["resources.requests.memory: \"1Gi\" is more than its limit 512Mi"]
+        );
+    }
+
+    #[test]
+    fn errors_quote_the_spec_without_its_secret_values() {
+        let text = format!(
+            "{BASE}secrets: [{{name: A, value: one}}, {{name: B, value: two}}]\nenv: {{A: x}}\n"
+        );
+        let file = parse(Path::new("chartgen.yaml"), text).unwrap();
+        let quoted = quotable_text(&file);
+        assert!(
+            quoted.ends_with("\nsecrets: [{name: A, value: (hidden)\nenv: {A: x}\n"),
+            "{quoted}"
         );
     }
 
