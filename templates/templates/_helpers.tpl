@@ -103,7 +103,6 @@ The Secret holding the application's secret variables.
 {{- default (include "[[ name ]].fullname" .) .Values.existingSecret }}
 {{- end }}
 [%- endif %]
-[%- if pdb %]
 
 {{/*
 An int-or-string value (a PodDisruptionBudget's minAvailable: 2 or "50%"): a number prints
@@ -112,7 +111,6 @@ as a number, a string quoted, so that "1e3" or "true" stays a string.
 {{- define "[[ name ]].intOrString" -}}
 {{- if kindIs "string" . }}{{ quote . }}{{ else }}{{ . }}{{ end }}
 {{- end }}
-[%- endif %]
 
 {{/*
 An image reference from an image values block: by digest when one is set, else by tag,

@@ -96,6 +96,14 @@ The headless Service that governs the StatefulSet and gives each pod its DNS nam
 {{- end }}
 
 {{/*
+An int-or-string value (a PodDisruptionBudget's minAvailable: 2 or "50%"): a number prints
+as a number, a string quoted, so that "1e3" or "true" stays a string.
+*/}}
+{{- define "helm-app-python.intOrString" -}}
+{{- if kindIs "string" . }}{{ quote . }}{{ else }}{{ . }}{{ end }}
+{{- end }}
+
+{{/*
 An image reference from an image values block: by digest when one is set, else by tag,
 else by the chart's appVersion. Call with (dict "image" .Values.image "root" $).
 */}}

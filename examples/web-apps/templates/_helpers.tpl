@@ -103,6 +103,14 @@ The Secret holding the application's secret variables.
 {{- end }}
 
 {{/*
+An int-or-string value (a PodDisruptionBudget's minAvailable: 2 or "50%"): a number prints
+as a number, a string quoted, so that "1e3" or "true" stays a string.
+*/}}
+{{- define "web-apps.intOrString" -}}
+{{- if kindIs "string" . }}{{ quote . }}{{ else }}{{ . }}{{ end }}
+{{- end }}
+
+{{/*
 An image reference from an image values block: by digest when one is set, else by tag,
 else by the chart's appVersion. Call with (dict "image" .Values.image "root" $).
 */}}
