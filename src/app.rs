@@ -13,9 +13,9 @@ use crate::render::render;
 use crate::review::{Review, Side, bumped, review, scalar_field};
 use crate::spec::Spec;
 use crate::upgrade::{Options, Upgrade, upgrade};
-use crate::validate::validate;
+use crate::validate::{quotable_text, validate};
 use crate::values::entries;
-use crate::write::{Written, write};
+use crate::write::{Written, refuse_links, write};
 
 /// The spec's file name inside a chart folder.
 pub const SPEC_FILE: &str = "chartgen.yaml";
@@ -53,9 +53,15 @@ pub fn compile(path: &Path) -> Result<Compiled, Error> {
 }
 
 pub fn compile_file(file: SpecFile) -> Result<Compiled, Error> {
-    let warnings = validate(&file)?
+    let warnings = validate(&file)?;
+    let text = if warnings.is_empty() {
+        String::new()
+    } else {
+        quotable_text(&file)
+    };
+    let warnings = warnings
         .iter()
-        .map(|w| describe(&file.path, &file.text, std::slice::from_ref(w)))
+        .map(|w| describe(&file.path, &text, std::slice::from_ref(w)))
         .collect();
     let chart = render(&file.spec)?;
     Ok(Compiled {
@@ -120,7 +126,10 @@ pub fn review_manifests(old: &Path, new: &Path, options: &Options) -> Result<Upg
 pub fn generate(spec: &Path, out: &Path, force: bool) -> Result<Done, Error> {
     let compiled = compile_for(spec, out)?;
     let chart = locked(compiled.chart.clone());
-    let changes = plan(out, &chart, &previous_lock(out));
+    let lock = previous_lock(out);
+    // Before reading anything to compare: through a link, a refusal would show another folder.
+    refuse_links(out, chart.files().map(|(p, _)| p).chain(lock.paths()))?;
+    let changes = plan(out, &chart, &lock);
     let conflicts: Vec<Change> = changes
         .iter()
         .filter(|c| c.conflict.is_some())

@@ -1,5 +1,7 @@
 //! Text differences between a file on disk and what chartgen would write.
 
+use std::fmt::Write;
+
 use similar::TextDiff;
 
 /// A unified diff with git-style headers; empty when the texts are equal.
@@ -12,6 +14,66 @@ pub fn unified(path: &str, old: &str, new: &str, context: usize) -> String {
         .context_radius(context)
         .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string()
+}
+
+/// `unified`, with secret values masked on both sides: what chartgen shows unless asked
+/// (`chartgen diff --show-secrets`), in reviews and in its refusal to overwrite hand edits.
+pub fn unified_masked(path: &str, old: &str, new: &str, context: usize) -> String {
+    unified(
+        path,
+        &mask_secret_data(path, old),
+        &mask_secret_data(path, new),
+        context,
+    )
+}
+
+/// values.yaml's `secrets:` and a Secret's `data:`/`stringData:` with every value replaced by
+/// `(hidden)`: chartgen writes no secret values, but a person may (a hand edit, a hand-written
+/// chart compared with --against). Keys and template lines stay.
+fn mask_secret_data(path: &str, text: &str) -> String {
+    let sections: &[&str] = if path == "values.yaml" {
+        &["secrets:"]
+    } else if text.contains("kind: Secret")
+        || path.ends_with("secret.yaml")
+        || path.ends_with("secrets.yaml")
+    {
+        &["data:", "stringData:"]
+    } else {
+        return text.to_string();
+    };
+    let mut in_data = false;
+    let mut out = String::new();
+    for line in text.lines() {
+        let content = line.trim_start();
+        let indent = &line[..line.len() - content.len()];
+        if content.is_empty() {
+            // A blank line ends no section.
+            out.push_str(line);
+        } else if indent.is_empty() {
+            let section = sections.iter().find(|s| line.starts_with(**s));
+            in_data = section.is_some();
+            // A flow or scalar value on the section's own line: `secrets: {TOKEN: x}`.
+            let inline = section.filter(|s| {
+                let rest = line[s.len()..].trim();
+                !rest.is_empty() && !rest.starts_with('#')
+            });
+            match inline {
+                Some(s) => {
+                    let _ = write!(out, "{s} (hidden)");
+                }
+                None => out.push_str(line),
+            }
+        } else if !in_data || content.starts_with("{{") {
+            out.push_str(line);
+        } else if let Some((key, _)) = line.split_once(':') {
+            let _ = write!(out, "{key}: (hidden)");
+        } else {
+            // A line of a multi-line value.
+            let _ = write!(out, "{indent}(hidden)");
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Lines added and removed, as `git diff --stat` counts them.
@@ -54,6 +116,26 @@ mod tests {
             "--- a/values.yaml\n+++ b/values.yaml\n@@ -1,2 +1,2 @@\n a: 1\n-b: 2\n+b: 3\n"
         );
         assert_eq!(unified("x", "same", "same", 3), "");
+    }
+
+    #[test]
+    fn secret_values_are_masked_in_every_form_they_take() {
+        let values =
+            "replicaCount: 1\nsecrets:\n  A: \"x\"\n\n  B: |\n    line\n  # c: note\nimage: {}\n";
+        assert_eq!(
+            mask_secret_data("values.yaml", values),
+            "replicaCount: 1\nsecrets:\n  A: (hidden)\n\n  B: (hidden)\n    (hidden)\n  # c: (hidden)\nimage: {}\n"
+        );
+        assert_eq!(
+            mask_secret_data("values.yaml", "secrets: {A: x}\nsecrets: # none\n"),
+            "secrets: (hidden)\nsecrets: # none\n"
+        );
+        let secret = "kind: Secret\ndata:\n  {{- range .x }}\n  k: djE=\n";
+        assert_eq!(
+            mask_secret_data("templates/s.yaml", secret),
+            "kind: Secret\ndata:\n  {{- range .x }}\n  k: (hidden)\n"
+        );
+        assert_eq!(mask_secret_data("Chart.yaml", "data: x\n"), "data: x\n");
     }
 
     #[test]

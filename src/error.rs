@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::diff::unified;
+use crate::diff::unified_masked;
 use crate::locate::Pos;
 use crate::plan::{Action, Change, Conflict};
 
@@ -36,6 +36,10 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+
+    /// A symbolic link where chartgen would write or remove a file inside the chart folder.
+    #[error("`{}` is a symbolic link: chartgen never writes or removes through a link inside the chart folder (replace it with a real folder or file)", link.display())]
+    Link { link: PathBuf },
 
     #[error("`{}` already exists and is not empty (choose another name, or --force to generate into it)", path.display())]
     NotEmpty { path: PathBuf },
@@ -101,7 +105,7 @@ fn conflicts_report(changes: &[Change]) -> String {
     }
     for change in changes {
         out.push('\n');
-        out.push_str(unified(&change.path, &change.old, &change.new, 3).trim_end());
+        out.push_str(unified_masked(&change.path, &change.old, &change.new, 3).trim_end());
     }
     out
 }

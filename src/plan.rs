@@ -54,7 +54,12 @@ pub fn plan(dir: &Path, chart: &Chart, lock: &Lock) -> Vec<Change> {
             new: new.to_string(),
         });
     }
-    for path in lock.paths().filter(|p| chart.get(p).is_none()) {
+    // Only a regular file can be one chartgen generated: a folder or a link there is left alone.
+    let stale = lock
+        .paths()
+        .filter(|p| chart.get(p).is_none())
+        .filter(|p| std::fs::symlink_metadata(dir.join(p)).is_ok_and(|m| m.is_file()));
+    for path in stale {
         if let Some(old) = read(dir, path) {
             changes.push(Change {
                 path: path.to_string(),

@@ -18,7 +18,7 @@ use crate::readme::parameters;
 use crate::spec::{Hook, Spec, schema_json};
 use crate::values::{entries, event_list, service_target, test_http_path, values_yaml, wire};
 use crate::values_schema::values_schema;
-use crate::yaml::Entry;
+use crate::yaml::{Entry, quote};
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static ENGINE: OnceLock<Tera> = OnceLock::new();
@@ -206,6 +206,8 @@ fn build_engine() -> Result<Tera, Error> {
 fn bare_engine() -> Result<Tera, Error> {
     let mut tera = Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
+    // `[[ x | quote ]]`, as Helm's `quote`: a name such as `true` or `0755` stays a string.
+    tera.register_filter("quote", quote_filter);
     tera.set_delimiters(Delimiters {
         block_start: "[%".into(),
         block_end: "%]".into(),
@@ -219,6 +221,11 @@ fn bare_engine() -> Result<Tera, Error> {
         source,
     })?;
     Ok(tera)
+}
+
+/// Tera's side of Helm's `quote`: a double-quoted YAML scalar of a string.
+fn quote_filter(value: &str, _: tera::Kwargs, _: &tera::State) -> String {
+    quote(value)
 }
 
 fn model(spec: &Spec) -> Model<'_> {

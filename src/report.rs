@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::diff::unified;
+use crate::diff::{unified, unified_masked};
 use crate::review::{Review, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -170,46 +170,10 @@ fn unified_report(review: &Review, context: usize, colors: Colors) -> String {
 /// A file's diff as the review may show it: a Secret's data values masked.
 fn file_diff(f: &crate::review::FileChange, context: usize, show_secrets: bool) -> String {
     if show_secrets {
-        return unified(&f.path, &f.old, &f.new, context);
-    }
-    unified(
-        &f.path,
-        &mask_secret_data(&f.path, &f.old),
-        &mask_secret_data(&f.path, &f.new),
-        context,
-    )
-}
-
-/// Charts chartgen generates hold no secret values, but a hand-written chart compared with
-/// --against may: the values of a Secret's `data:`/`stringData:` keys are replaced.
-fn mask_secret_data(path: &str, text: &str) -> String {
-    let sections: &[&str] = if path == "values.yaml" {
-        &["secrets:"]
-    } else if text.contains("kind: Secret")
-        || path.ends_with("secret.yaml")
-        || path.ends_with("secrets.yaml")
-    {
-        &["data:", "stringData:"]
+        unified(&f.path, &f.old, &f.new, context)
     } else {
-        return text.to_string();
-    };
-    let mut in_data = false;
-    let mut out = String::new();
-    for line in text.lines() {
-        let indent = line.len() - line.trim_start().len();
-        if indent == 0 {
-            in_data = sections.iter().any(|s| line.starts_with(s));
-            out.push_str(line);
-        } else if in_data && line.trim_start().contains(':') && !line.trim_start().starts_with("{{")
-        {
-            let key = line.split(':').next().unwrap_or_default();
-            let _ = write!(out, "{key}: (hidden)");
-        } else {
-            out.push_str(line);
-        }
-        out.push('\n');
+        unified_masked(&f.path, &f.old, &f.new, context)
     }
-    out
 }
 
 fn markdown(review: &Review, context: usize) -> String {

@@ -25,9 +25,45 @@ pub fn validate(file: &SpecFile) -> Result<Vec<Problem>, Error> {
     }
     Err(Error::spec(
         &file.path,
-        &file.text,
+        &quotable_text(file),
         located(file, check.problems),
     ))
+}
+
+/// The spec's text as an error may quote it: the line of each secret `value` is cut where the
+/// value starts, so that no snippet shows it (`chartgen diff` hides secret values likewise).
+pub fn quotable_text(file: &SpecFile) -> String {
+    let secret = |s: &SecretVar| s.value.is_some() && !s.not_secret;
+    if !file.spec.secrets.iter().any(secret) {
+        return file.text.clone();
+    }
+    let positions = positions(&file.text);
+    // Line → the column of its first secret value (a flow list may hold several).
+    let mut cuts: HashMap<usize, usize> = HashMap::new();
+    for (i, _) in file
+        .spec
+        .secrets
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| secret(s))
+    {
+        if let Some(pos) = positions.value(&join(&index("secrets", i), "value")) {
+            let col = cuts.entry(pos.line).or_insert(pos.col);
+            *col = pos.col.min(*col);
+        }
+    }
+    let mut out = String::with_capacity(file.text.len());
+    for (i, line) in file.text.lines().enumerate() {
+        match cuts.get(&(i + 1)) {
+            Some(col) => {
+                out.extend(line.chars().take(col.saturating_sub(1)));
+                out.push_str("(hidden)");
+            }
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Attaches positions, and sorts in file order, as the user reads the spec. The text is only
@@ -578,6 +614,21 @@ impl Checker {
                 );
             }
         }
+        // Names Kubernetes checks as DNS-1123 subdomains: anything else (a newline, `{{`) would
+        // also be a way to write YAML or Helm code into the Ingress.
+        if let Some(class) = &ingress.class_name {
+            self.dns_subdomain("ingress.className", class);
+        }
+        for (i, tls) in ingress.tls.iter().enumerate() {
+            let at = index("ingress.tls", i);
+            self.dns_subdomain(&join(&at, "secretName"), &tls.secret_name);
+            for (j, host) in tls.hosts.iter().enumerate() {
+                self.dns_subdomain(
+                    &index(&join(&at, "hosts"), j),
+                    host.trim_start_matches("*."),
+                );
+            }
+        }
     }
 }
 
@@ -770,6 +821,19 @@ mod tests {
         assert_eq!(
             got,
             ["resources.requests.memory: \"1Gi\" is more than its limit 512Mi"]
+        );
+    }
+
+    #[test]
+    fn errors_quote_the_spec_without_its_secret_values() {
+        let text = format!(
+            "{BASE}secrets: [{{name: A, value: one}}, {{name: B, value: two}}]\nenv: {{A: x}}\n"
+        );
+        let file = parse(Path::new("chartgen.yaml"), text).unwrap();
+        let quoted = quotable_text(&file);
+        assert!(
+            quoted.ends_with("\nsecrets: [{name: A, value: (hidden)\nenv: {A: x}\n"),
+            "{quoted}"
         );
     }
 

@@ -36,6 +36,23 @@ pub fn write(dir: &Path, chart: &Chart, remove: &[String]) -> Result<Written, Er
     }
 }
 
+/// Refuses a symbolic link on the way from `dir` to any of `paths` (relative, the files
+/// themselves included): through one, a write or a removal would land outside the folder.
+pub fn refuse_links<'a>(dir: &Path, paths: impl IntoIterator<Item = &'a str>) -> Result<(), Error> {
+    for path in paths {
+        let mut at = dir.to_path_buf();
+        for part in Path::new(path).components() {
+            at.push(part);
+            match fs::symlink_metadata(&at) {
+                Ok(meta) if meta.file_type().is_symlink() => return Err(Error::Link { link: at }),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    }
+    Ok(())
+}
+
 fn write_error(path: &Path, source: std::io::Error) -> Error {
     Error::Write {
         path: path.to_path_buf(),
@@ -60,6 +77,8 @@ fn create_folder(dir: &Path, chart: &Chart) -> Result<Written, Error> {
 }
 
 fn update_folder(dir: &Path, chart: &Chart, remove: &[String]) -> Result<Written, Error> {
+    let paths = chart.files().map(|(p, _)| p);
+    refuse_links(dir, paths.chain(remove.iter().map(String::as_str)))?;
     let stage = stage_for(dir)?;
     stage_files(stage.path(), chart)?;
     let mut swap = Swap::new(stage.path().join(".replaced"));

@@ -11,10 +11,17 @@ with "release" and "namespace") and prints {"files": {path: text}} or {"error": 
 `helm template` would print. With `render-many`, reads a list of such jobs and prints the list
 of answers, rendering in one process (Helm's library loads once).
 
+With `parse`, reads a list of such jobs too and prints, for each, {"docs": {key:
+document}} or {"error": message}: every rendered document and Chart.yaml, as Kubernetes and
+Helm read them (see GoYamlLoader), keyed `<path>#<n>`; a Secret's data is decoded, so that
+its values can be compared as text.
+
 Run by the Rust integration tests with the project's venv (see scripts/test.sh).
 """
 
+import base64
 import json
+import re
 import sys
 
 import functools
@@ -34,6 +41,8 @@ def main():
         return json.dump(render_only(json.load(sys.stdin)), sys.stdout)
     if sys.argv[1:] == ["render-many"]:
         return json.dump([render_only(job) for job in json.load(sys.stdin)], sys.stdout)
+    if sys.argv[1:] == ["parse"]:
+        return json.dump([parsed(job) for job in json.load(sys.stdin)], sys.stdout)
     jobs = json.load(sys.stdin)
     findings = []
     for job in jobs:
@@ -48,6 +57,73 @@ def render_only(job):
         return {"files": files}
     except hp.HelmError as err:
         return {"error": str(err)}
+
+
+class GoYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """PyYAML's YAML 1.1 resolution widened to go-yaml v2's, the parser under sigs.k8s.io/yaml
+    that Helm and the Kubernetes API read manifests and values with: a plain scalar that
+    either of them takes for anything but a string is read as such here. go-yaml adds `y`
+    and `n` (booleans), `0o17` (an int) and `1e3` (a float, where PyYAML wants a dot);
+    timestamps stay strings, as go-yaml keeps them when decoding into interface{}."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_yaml_bool(self, node):
+        return self.construct_scalar(node).lower() in ("y", "yes", "true", "on")
+
+    def construct_yaml_int(self, node):
+        value = self.construct_scalar(node).replace("_", "")
+        digits = value.lstrip("+-")
+        if digits.startswith("0o"):
+            return int(value.replace("0o", "", 1), 8)
+        return super().construct_yaml_int(node)
+
+
+GoYamlLoader.add_constructor("tag:yaml.org,2002:bool", GoYamlLoader.construct_yaml_bool)
+GoYamlLoader.add_constructor("tag:yaml.org,2002:int", GoYamlLoader.construct_yaml_int)
+GoYamlLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
+GoYamlLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?0o[0-7_]+$"), list("-+0"))
+GoYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+.0123456789"),
+)
+
+
+def jsonable(node):
+    """A parsed document as JSON; a key that is not a string is spelled out, never coerced."""
+    if isinstance(node, dict):
+        return {k if isinstance(k, str) else f"(non-string key) {k!r}": jsonable(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [jsonable(v) for v in node]
+    return node
+
+
+def parsed(job):
+    rendered = render_only(job)
+    if "error" in rendered:
+        return rendered
+    files = rendered["files"]
+    with open(f"{job['chart']}/Chart.yaml") as chart_yaml:
+        files["Chart.yaml"] = chart_yaml.read()
+    docs = {}
+    for path, text in sorted(files.items()):
+        if path.endswith("NOTES.txt"):
+            continue
+        try:
+            parsed_docs = list(yaml.load_all(text, Loader=GoYamlLoader))
+        except yaml.YAMLError as err:
+            return {"error": f"{path}: {err}"}
+        for n, doc in enumerate(parsed_docs):
+            if doc is None:
+                continue
+            if doc.get("kind") == "Secret":
+                doc["data"] = {k: base64.b64decode(v).decode() for k, v in (doc.get("data") or {}).items()}
+            docs[f"{path}#{n}"] = jsonable(doc)
+    return {"docs": docs}
 
 
 def check_chart(job):

@@ -116,6 +116,18 @@ const CASES: &[(&str, &str)] = &[
         "chartgen.yaml:7:58: hooks[0].deletePolicy: name at least one policy (e.g. before-hook-creation)",
     ),
     (
+        "ingress:\n  className: \"nginx\\n  defaultBackend: {service: {name: x}}\"\n  hosts: [{host: a.example.com}]\n",
+        "chartgen.yaml:7:14: ingress.className: \"nginx\\n  defaultBackend: {service: {name: x}}\" is not a DNS-1123 subdomain",
+    ),
+    (
+        "ingress:\n  hosts: [{host: a.example.com}]\n  tls: [{secretName: \"{{ .Release.Name }}\", hosts: [a.example.com]}]\n",
+        "chartgen.yaml:8:22: ingress.tls[0].secretName: \"{{ .Release.Name }}\" is not a DNS-1123 subdomain",
+    ),
+    (
+        "ingress:\n  hosts: [{host: a.example.com}]\n  tls: [{secretName: a-tls, hosts: [\"a.example.com }}\"]}]\n",
+        "chartgen.yaml:8:37: ingress.tls[0].hosts[0]: \"a.example.com }}\" is not a DNS-1123 subdomain",
+    ),
+    (
         "version: \"1.0\"\n",
         "chartgen.yaml:6:10: version: \"1.0\" is not a SemVer 2 version (e.g. \"0.1.0\")",
     ),
@@ -181,5 +193,27 @@ fn max_unavailable_works_but_warns_about_the_feature_gate() {
         stderr(&out).starts_with("warning: chartgen.yaml:8:19: strategy.maxUnavailable: clusters honour it only where the MaxUnavailableStatefulSet feature gate is on"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn a_refused_secret_value_is_never_echoed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = format!(
+        "{BASE}secrets:\n  - name: TOKEN\n    value: hunter2\n  - {{name: KEY, value: \"s3cr3t\", generate: true}}\n"
+    );
+    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
+    let out = chartgen(&["validate"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    let refused = "a secret's value would be written into the chart: use `generate: true`, give it \
+                   at install time (--set secrets.NAME=...) or use existingSecret; add \
+                   `notSecret: true` if it is not secret";
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: chartgen.yaml:8:12: secrets[0].value: {refused}\n  |\n8 |     value: (hidden)\n  |            ^\n\
+             chartgen.yaml:9:24: secrets[1].value: {refused}\n  |\n9 |   - {{name: KEY, value: (hidden)\n  |                        ^\n\
+             chartgen.yaml:9:44: secrets[1].generate: a value cannot be both given and generated\n  |\n9 |   - {{name: KEY, value: (hidden)\n  |                                            ^\n"
+        )
     );
 }

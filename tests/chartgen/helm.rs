@@ -367,8 +367,8 @@ fn a_service_monitor_is_checked_against_its_crd_schema() {
     std::fs::write(
         &template,
         text.replace(
-            "      path: {{ .path }}",
-            "      path: {{ .path }}\n      scrapeEvery: 5s",
+            "      path: {{ .path | quote }}",
+            "      path: {{ .path | quote }}\n      scrapeEvery: 5s",
         ),
     )
     .unwrap();

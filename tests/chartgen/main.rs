@@ -10,4 +10,6 @@ mod properties;
 mod regenerate;
 mod review;
 mod scaffold;
+mod strings;
 mod support;
+mod symlinks;

@@ -238,3 +238,35 @@ fn a_change_that_breaks_helm_upgrade_is_never_written_silently() {
         ("up to date (14 files)\n", "")
     );
 }
+
+#[test]
+fn a_hand_edited_secret_value_is_hidden_in_the_refusal() {
+    let with_secret = format!("{SPEC}secrets:\n  - name: DATABASE_URL\n");
+    let tmp = generated(&with_secret);
+    let values = tmp.path().join("values.yaml");
+    let text = std::fs::read_to_string(&values).unwrap();
+    let edited = text.replace("DATABASE_URL: \"\"", "DATABASE_URL: \"hunter2-values\"");
+    assert_ne!(edited, text);
+    std::fs::write(&values, edited).unwrap();
+    edit_spec(tmp.path(), &format!("{with_secret}  - name: API_KEY\n"));
+
+    let out = chartgen(&["generate"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    let line = text.lines().position(|l| l == "secrets:").unwrap();
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: refusing to change 1 file(s) that chartgen did not leave as they are (--force overwrites):\n  \
+             values.yaml: edited since chartgen wrote it\n\
+             --- a/values.yaml\n\
+             +++ b/values.yaml\n\
+             @@ -{line},6 +{line},7 @@\n \
+             # chartgen generates are random on first install and kept on upgrade.\n \
+             secrets:\n   \
+             DATABASE_URL: (hidden)\n\
+             +  API_KEY: (hidden)\n \n \
+             # Name of an existing Secret holding every key above; no Secret is created when set.\n \
+             existingSecret: \"\"\n"
+        )
+    );
+}

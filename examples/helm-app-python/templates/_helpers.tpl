@@ -35,12 +35,12 @@ Create chart name and version as used by the chart label.
 Common labels
 */}}
 {{- define "helm-app-python.labels" -}}
-helm.sh/chart: {{ include "helm-app-python.chart" . }}
+helm.sh/chart: {{ include "helm-app-python.chart" . | quote }}
 {{ include "helm-app-python.selectorLabels" . }}
 {{- if .Chart.AppVersion }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 {{- end }}
 
 {{/*
@@ -52,7 +52,7 @@ bump alone does not restart every pod (the app version does, as the image change
 {{- if .Chart.AppVersion }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 {{- end }}
 
 {{/*
@@ -60,8 +60,8 @@ Selector labels. The StatefulSet selector and volumeClaimTemplates are immutable
 must never carry anything that changes between releases (chart or app version).
 */}}
 {{- define "helm-app-python.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "helm-app-python.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/name: {{ include "helm-app-python.name" . | quote }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
 {{- end }}
 
 {{/*
@@ -69,12 +69,12 @@ Labels of hook and test pods: the common labels without app.kubernetes.io/name, 
 Services' selectors (name and instance) never send them traffic.
 */}}
 {{- define "helm-app-python.podLabelsWithoutSelector" -}}
-helm.sh/chart: {{ include "helm-app-python.chart" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+helm.sh/chart: {{ include "helm-app-python.chart" . | quote }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
 {{- if .Chart.AppVersion }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 {{- end }}
 
 {{/*
@@ -93,6 +93,14 @@ The headless Service that governs the StatefulSet and gives each pod its DNS nam
 */}}
 {{- define "helm-app-python.headlessServiceName" -}}
 {{- printf "%s-headless" (include "helm-app-python.fullname" .) }}
+{{- end }}
+
+{{/*
+An int-or-string value (a PodDisruptionBudget's minAvailable: 2 or "50%"): a number prints
+as a number, a string quoted, so that "1e3" or "true" stays a string.
+*/}}
+{{- define "helm-app-python.intOrString" -}}
+{{- if kindIs "string" . }}{{ quote . }}{{ else }}{{ . }}{{ end }}
 {{- end }}
 
 {{/*

@@ -35,12 +35,12 @@ Create chart name and version as used by the chart label.
 Common labels
 */}}
 {{- define "python-app.labels" -}}
-helm.sh/chart: {{ include "python-app.chart" . }}
+helm.sh/chart: {{ include "python-app.chart" . | quote }}
 {{ include "python-app.selectorLabels" . }}
 {{- if .Chart.AppVersion }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 {{- end }}
 
 {{/*
@@ -52,7 +52,7 @@ bump alone does not restart every pod (the app version does, as the image change
 {{- if .Chart.AppVersion }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 {{- end }}
 
 {{/*
@@ -60,8 +60,8 @@ Selector labels. The StatefulSet selector and volumeClaimTemplates are immutable
 must never carry anything that changes between releases (chart or app version).
 */}}
 {{- define "python-app.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "python-app.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/name: {{ include "python-app.name" . | quote }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
 {{- end }}
 
 {{/*
@@ -69,12 +69,12 @@ Labels of hook and test pods: the common labels without app.kubernetes.io/name, 
 Services' selectors (name and instance) never send them traffic.
 */}}
 {{- define "python-app.podLabelsWithoutSelector" -}}
-helm.sh/chart: {{ include "python-app.chart" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+helm.sh/chart: {{ include "python-app.chart" . | quote }}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
 {{- if .Chart.AppVersion }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 {{- end }}
 
 {{/*
@@ -100,6 +100,14 @@ The Secret holding the application's secret variables.
 */}}
 {{- define "python-app.secretName" -}}
 {{- default (include "python-app.fullname" .) .Values.existingSecret }}
+{{- end }}
+
+{{/*
+An int-or-string value (a PodDisruptionBudget's minAvailable: 2 or "50%"): a number prints
+as a number, a string quoted, so that "1e3" or "true" stays a string.
+*/}}
+{{- define "python-app.intOrString" -}}
+{{- if kindIs "string" . }}{{ quote . }}{{ else }}{{ . }}{{ end }}
 {{- end }}
 
 {{/*
