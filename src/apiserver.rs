@@ -91,7 +91,10 @@ pub fn normalize(kind: &str, body: &mut Value) {
                 default(spec, "volumeMode", json!("Filesystem"));
             }
         }
-        "Secret" => default(body, "type", json!("Opaque")),
+        "Secret" => {
+            default(body, "type", json!("Opaque"));
+            merge_string_data(body);
+        }
         _ => {}
     }
     if let Some(pod) = pod_spec_mut(kind, body) {
@@ -119,6 +122,24 @@ fn strip_server_metadata(metadata: &mut Map<String, Value>) {
         annotations.remove("deployment.kubernetes.io/revision");
         if annotations.is_empty() {
             metadata.remove("annotations");
+        }
+    }
+}
+
+/// The API writes a Secret's `stringData` into `data`, base64-encoded, and keeps only `data`.
+fn merge_string_data(body: &mut Value) {
+    use base64::Engine;
+    let Some(map) = body.as_object_mut() else {
+        return;
+    };
+    let Some(Value::Object(strings)) = map.remove("stringData") else {
+        return;
+    };
+    let data = map.entry("data").or_insert_with(|| json!({}));
+    if let Some(data) = data.as_object_mut() {
+        for (key, value) in strings {
+            let encoded = base64::engine::general_purpose::STANDARD.encode(label(&value));
+            data.insert(key, Value::String(encoded));
         }
     }
 }
@@ -335,7 +356,7 @@ pub fn refusals(
     match kind {
         "StatefulSet" => statefulset(&name, changes, version),
         "Deployment" | "ReplicaSet" | "DaemonSet" => selector(kind, &name, changes),
-        "Job" => job(&name, changes),
+        "Job" => job(&name, new, changes),
         "Service" => service(&name, old, new),
         "PersistentVolumeClaim" => claim(&name, changes, version),
         "RoleBinding" | "ClusterRoleBinding" => role_ref(kind, &name, changes),
@@ -486,8 +507,7 @@ fn selector(kind: &str, name: &str, changes: &[FieldChange]) -> Vec<Refusal> {
         .collect()
 }
 
-/// The fields of a Job's spec an update may not change (the API has no `completions` rule
-/// for Indexed Jobs changed with their parallelism; chartgen flags it anyway).
+/// The fields of a Job's spec an update may not change.
 const JOB_IMMUTABLE: [&str; 8] = [
     "selector",
     "template",
@@ -499,13 +519,20 @@ const JOB_IMMUTABLE: [&str; 8] = [
     "successPolicy",
 ];
 
-fn job(name: &str, changes: &[FieldChange]) -> Vec<Refusal> {
+fn job(name: &str, new: &Value, changes: &[FieldChange]) -> Vec<Refusal> {
+    // An Indexed Job scales by changing completions together with parallelism (elastic
+    // Indexed Jobs, on by default since 1.27).
+    let elastic = new
+        .pointer("/spec/completionMode")
+        .is_some_and(|m| m == "Indexed")
+        && new.pointer("/spec/completions") == new.pointer("/spec/parallelism");
     changes
         .iter()
         .filter_map(|change| {
             let section = change.path.strip_prefix("spec.")?;
             let top = section.split(['.', '[']).next().unwrap_or(section);
-            JOB_IMMUTABLE.contains(&top).then_some((change, top))
+            let scaled = elastic && top == "completions";
+            (JOB_IMMUTABLE.contains(&top) && !scaled).then_some((change, top))
         })
         .take(1)
         .map(|(change, top)| Refusal {
@@ -530,18 +557,22 @@ enum ClusterIp {
     Fixed(String),
 }
 
-fn cluster_ip(body: &Value) -> ClusterIp {
+/// None for an ExternalName Service, which has no cluster IP: the API clears it on the way to
+/// ExternalName and allocates one on the way back, so no clusterIP rule applies.
+fn cluster_ip(body: &Value) -> Option<ClusterIp> {
     if body
         .pointer("/spec/type")
         .is_some_and(|t| t == "ExternalName")
     {
-        return ClusterIp::Allocated; // no cluster IP at all; switching to it is allowed
+        return None;
     }
-    match body.pointer("/spec/clusterIP").map(label).as_deref() {
-        None => ClusterIp::Allocated,
-        Some("None") => ClusterIp::Headless,
-        Some(ip) => ClusterIp::Fixed(ip.to_string()),
-    }
+    Some(
+        match body.pointer("/spec/clusterIP").map(label).as_deref() {
+            None => ClusterIp::Allocated,
+            Some("None") => ClusterIp::Headless,
+            Some(ip) => ClusterIp::Fixed(ip.to_string()),
+        },
+    )
 }
 
 fn service(name: &str, old: &Value, new: &Value) -> Vec<Refusal> {
@@ -565,7 +596,9 @@ fn service(name: &str, old: &Value, new: &Value) -> Vec<Refusal> {
             remedy: delete.clone(),
         });
     }
-    let (before, after) = (cluster_ip(old), cluster_ip(new));
+    let (Some(before), Some(after)) = (cluster_ip(old), cluster_ip(new)) else {
+        return refusals;
+    };
     let problem = match (&before, &after) {
         (a, b) if a == b => return refusals,
         // Left out, the field keeps what the Service has: no error, and nothing changes.
@@ -723,23 +756,31 @@ fn immutable_data(kind: &str, name: &str, old: &Value, changes: &[FieldChange]) 
 }
 
 /// The fields of a running Pod an update may change.
-fn pod_field_mutable(path: &str) -> bool {
+fn pod_field_mutable(change: &FieldChange) -> bool {
+    let path = change.path.as_str();
     let image = |list: &str| {
         path.strip_prefix(&format!("spec.{list}["))
             .is_some_and(|rest| rest.ends_with("].image"))
     };
+    // Tolerations may only be added after the ones the pod has.
+    let added_tolerations = path == "spec.tolerations"
+        && match (&change.old, &change.new) {
+            (None, Some(_)) => true,
+            (Some(Value::Array(old)), Some(Value::Array(new))) => new.starts_with(old),
+            _ => false,
+        };
     !path.starts_with("spec.")
         || image("containers")
         || image("initContainers")
         || path == "spec.activeDeadlineSeconds"
-        || path.starts_with("spec.tolerations")
+        || added_tolerations
         || path == "spec.terminationGracePeriodSeconds"
 }
 
 fn pod(name: &str, changes: &[FieldChange]) -> Vec<Refusal> {
     changes
         .iter()
-        .filter(|c| !pod_field_mutable(&c.path))
+        .filter(|c| !pod_field_mutable(c))
         .take(1)
         .map(|change| Refusal {
             field: change.path.clone(),
@@ -807,6 +848,35 @@ fn storage_class(name: &str, changes: &[FieldChange]) -> Vec<Refusal> {
         .collect()
 }
 
+/// The keys under which an object may replace another (see `replacement`): two objects that
+/// share none never do, so a review looks only among those that share one.
+pub fn replacement_keys(object: &Object) -> Vec<String> {
+    let ns = &object.id.namespace;
+    let mut keys = vec![format!("name {ns}/{}", object.id.name)];
+    if object.id.kind == "StatefulSet" {
+        if let Some(selector) = object.body.pointer("/spec/selector") {
+            keys.push(format!("selector {ns}/{selector}"));
+        }
+        keys.push(format!("claims {ns}/{:?}", claim_names(object)));
+    }
+    keys
+}
+
+fn claim_names(object: &Object) -> Vec<String> {
+    items(object.body.pointer("/spec/volumeClaimTemplates"))
+        .filter_map(|c| c.pointer("/metadata/name").map(label))
+        .collect()
+}
+
+/// Kinds whose pods run on: their pods keep what they read at start until restarted (a Job's,
+/// a CronJob's and a bare Pod's run once).
+pub fn keeps_pods_running(kind: &str) -> bool {
+    matches!(
+        kind,
+        "StatefulSet" | "Deployment" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
+    )
+}
+
 /// A removed object whose role a new one takes: another kind under the same name, or a
 /// StatefulSet with claims that comes back under another name with the same selector.
 pub fn replacement(gone: &Object, came: &Object) -> Option<Refusal> {
@@ -834,11 +904,7 @@ pub fn replacement(gone: &Object, came: &Object) -> Option<Refusal> {
             ),
         });
     }
-    let claims = |o: &Object| -> Vec<String> {
-        items(o.body.pointer("/spec/volumeClaimTemplates"))
-            .filter_map(|c| c.pointer("/metadata/name").map(label))
-            .collect()
-    };
+    let claims = claim_names;
     let selector = |o: &Object| o.body.pointer("/spec/selector").cloned();
     // The same app under a new name: it selects the same pods, or keeps its data in claims of
     // the same names (a chart or release rename changes the selector labels too).
@@ -887,6 +953,16 @@ mod tests {
                 .parse::<KubeVersion>()
                 .unwrap_err()
                 .contains("outside")
+        );
+    }
+
+    #[test]
+    fn a_secret_s_string_data_is_its_data() {
+        let mut a = json!({"data": {"a": "eA=="}, "stringData": {"b": "y"}});
+        normalize("Secret", &mut a);
+        assert_eq!(
+            a,
+            json!({"data": {"a": "eA==", "b": "eQ=="}, "type": "Opaque"})
         );
     }
 

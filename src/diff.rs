@@ -9,7 +9,10 @@ pub fn unified(path: &str, old: &str, new: &str, context: usize) -> String {
     if old == new {
         return String::new();
     }
-    TextDiff::from_lines(old, new)
+    // Past the deadline the diff is coarser, never wrong: a huge text must not stall a review.
+    TextDiff::configure()
+        .timeout(std::time::Duration::from_millis(500))
+        .diff_lines(old, new)
         .unified_diff()
         .context_radius(context)
         .header(&format!("a/{path}"), &format!("b/{path}"))

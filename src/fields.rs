@@ -6,6 +6,8 @@
 //! only what was inserted. A null field is an absent field, as in the Kubernetes API.
 
 use serde::Serialize;
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 /// One field whose value changed; `None` on the side where the field is absent.
@@ -91,23 +93,7 @@ fn lists(path: &mut String, old: &[Value], new: &[Value], out: &mut Vec<FieldCha
         .iter()
         .find(|k| keyed_by(k, old) && keyed_by(k, new))
     {
-        let name = |item: &Value| item.pointer(key).map(label).unwrap_or_default();
-        let find =
-            |items: &[Value], wanted: &str| items.iter().find(|i| name(i) == wanted).cloned();
-        let names = old
-            .iter()
-            .chain(new.iter().filter(|n| find(old, &name(n)).is_none()));
-        for item_name in names.map(name).collect::<Vec<_>>() {
-            let len = path.len();
-            path.push_str(&format!("[{item_name}]"));
-            walk(
-                path,
-                find(old, &item_name).as_ref(),
-                find(new, &item_name).as_ref(),
-                out,
-            );
-            path.truncate(len);
-        }
+        named_lists(path, key, old, new, out);
     } else if old.len() == new.len() && old.iter().chain(new).all(Value::is_object) {
         for (index, (a, b)) in old.iter().zip(new).enumerate() {
             let len = path.len();
@@ -122,6 +108,53 @@ fn lists(path: &mut String, old: &[Value], new: &[Value], out: &mut Vec<FieldCha
             old: Some(Value::Array(old.to_vec())),
             new: Some(Value::Array(new.to_vec())),
         });
+    }
+}
+
+/// Items matched by the name under `key`. The API keeps lists in order (a pod template whose
+/// env or containers are reordered is a new template, and `$(VAR)` sees only earlier vars), so
+/// a new order of the items both sides hold is a change of its own, at the list's path, as
+/// the names in each order.
+fn named_lists(
+    path: &mut String,
+    key: &str,
+    old: &[Value],
+    new: &[Value],
+    out: &mut Vec<FieldChange>,
+) {
+    let name = |item: &Value| item.pointer(key).map(label).unwrap_or_default();
+    let index = |items: &[Value]| -> HashMap<String, usize> {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (name(item), i))
+            .collect()
+    };
+    let (old_at, new_at) = (index(old), index(new));
+    let common = |items: &[Value], other: &HashMap<String, usize>| -> Vec<Value> {
+        items
+            .iter()
+            .map(name)
+            .filter(|n| other.contains_key(n))
+            .map(Value::String)
+            .collect()
+    };
+    let (old_order, new_order) = (common(old, &new_at), common(new, &old_at));
+    if old_order != new_order {
+        out.push(FieldChange {
+            path: path.clone(),
+            old: Some(Value::Array(old_order)),
+            new: Some(Value::Array(new_order)),
+        });
+    }
+    let added = new.iter().map(name).filter(|n| !old_at.contains_key(n));
+    let names: Vec<String> = old.iter().map(name).chain(added).collect();
+    for item_name in names {
+        let len = path.len();
+        path.push_str(&format!("[{item_name}]"));
+        let (a, b) = (old_at.get(&item_name), new_at.get(&item_name));
+        walk(path, a.map(|&i| &old[i]), b.map(|&i| &new[i]), out);
+        path.truncate(len);
     }
 }
 
@@ -166,8 +199,22 @@ mod tests {
         assert_eq!(
             paths(old, new),
             [
+                r#"spec.containers: ["app","side"] → ["side","app"]"#,
                 "spec.containers[app].image: a:1 → a:2",
                 r#"spec.containers[new]: (none) → {"name":"new","image":"n:1"}"#
+            ]
+        );
+    }
+
+    #[test]
+    fn a_new_order_of_named_items_is_a_change_of_the_list() {
+        let old = json!({"env": [{"name": "A", "value": "1"}, {"name": "B", "value": "$(A)"}]});
+        let new = json!({"env": [{"name": "B", "value": "$(A)"}, {"name": "A", "value": "1"}, {"name": "C"}]});
+        assert_eq!(
+            paths(old, new),
+            [
+                r#"env: ["A","B"] → ["B","A"]"#,
+                r#"env[C]: (none) → {"name":"C"}"#
             ]
         );
     }
@@ -214,7 +261,10 @@ mod tests {
         let new = json!({"volumeMounts": [{"name": "d", "mountPath": "/b", "readOnly": true}, {"name": "d", "mountPath": "/a"}]});
         assert_eq!(
             paths(old, new),
-            ["volumeMounts[/b].readOnly: (none) → true"]
+            [
+                r#"volumeMounts: ["/a","/b"] → ["/b","/a"]"#,
+                "volumeMounts[/b].readOnly: (none) → true"
+            ]
         );
     }
 }

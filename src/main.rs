@@ -1,6 +1,7 @@
 use std::error::Error as _;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -49,12 +50,20 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcomes = run(cli.command);
     let many = outcomes.len() > 1;
+    let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr().lock());
     for (label, outcome) in &outcomes {
-        if many {
-            println!("== {}", label.display());
+        let heading = if many {
+            format!("== {}\n", label.display())
+        } else {
+            String::new()
+        };
+        // A reader that stops early (`| head`) is no error of ours: stop writing, keep the code.
+        let written = write!(stdout, "{heading}{}", outcome.out)
+            .and_then(|()| stdout.flush())
+            .and_then(|()| write!(stderr, "{}", outcome.err));
+        if written.is_err() {
+            break;
         }
-        print!("{}", outcome.out);
-        eprint!("{}", outcome.err);
     }
     let code = outcomes
         .iter()

@@ -72,13 +72,15 @@ fn files(input: &Path) -> Result<Vec<PathBuf>, Error> {
         })?;
         for entry in entries.flatten() {
             let path = entry.path();
-            // A symlinked folder could loop; a symlinked file is read like any other.
+            // A symlinked folder could loop, and a FIFO or device would block: only real
+            // folders are entered, and only regular files (or links to them) read.
             let Ok(kind) = entry.file_type() else {
                 continue;
             };
             if kind.is_dir() {
                 pending.push(path);
-            } else if is_manifest_name(&path) {
+            } else if is_manifest_name(&path) && std::fs::metadata(&path).is_ok_and(|m| m.is_file())
+            {
                 found.push(path);
             }
         }
@@ -154,7 +156,7 @@ impl Document {
             let line = self.line + e.location().map_or(0, |l| l.line().min(last) - 1);
             let message = e.to_string();
             let message = message.split(" at line ").next().unwrap_or(&message);
-            problem(line, format!("not YAML: {message}"))
+            problem(line, format!("not YAML: {}", without_values(message)))
         })?;
         let Some(value) = json(yaml).map_err(|m| problem(self.line, m))? else {
             return Ok(Vec::new());
@@ -164,11 +166,14 @@ impl Document {
         for mut body in unwrap_list(value) {
             let id = object_id(&body, namespace)
                 .map_err(|m| problem(self.line + first_content_line(&self.text), m))?;
-            // The namespace given for objects that name none is theirs, as `helm template -n`.
-            if let Some(metadata) = body.get_mut("metadata").and_then(Value::as_object_mut)
-                && !id.namespace.is_empty()
-            {
-                metadata.insert("namespace".into(), Value::String(id.namespace.clone()));
+            // The namespace given for objects that name none is theirs, as `helm template -n`;
+            // the API drops the one a cluster-scoped object names.
+            if let Some(metadata) = body.get_mut("metadata").and_then(Value::as_object_mut) {
+                if id.namespace.is_empty() {
+                    metadata.remove("namespace");
+                } else {
+                    metadata.insert("namespace".into(), Value::String(id.namespace.clone()));
+                }
             }
             objects.push(Object {
                 id,
@@ -179,6 +184,27 @@ impl Document {
         }
         Ok(objects)
     }
+}
+
+/// A parser message without the values it quotes (`invalid value: string "hunter2"` reads
+/// `invalid value: a string`): the value may be a Secret's.
+fn without_values(message: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(at) = rest.find("string \"") {
+        out.push_str(&rest[..at]);
+        out.push_str("a string");
+        let quoted = &rest[at + "string \"".len()..];
+        let mut escaped = false;
+        let end = quoted.char_indices().find(|&(_, c)| {
+            let closes = c == '"' && !escaped;
+            escaped = c == '\\' && !escaped;
+            closes
+        });
+        rest = end.map_or("", |(i, _)| &quoted[i + 1..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Splits a stream at `---` lines, as Helm does: a separator is `---` at the start of a line,
@@ -199,8 +225,15 @@ pub fn split(file: &str, text: &str) -> Vec<Document> {
         let separator = bare == "---" || bare.starts_with("--- ") || bare.starts_with("---\t");
         if separator {
             push(start, offset, start_line);
-            start = offset + line.len();
-            start_line = index + 2;
+            // `--- {kind: ...}` or `--- !!map` starts the next document on this very line.
+            let rest = bare[3..].trim_start();
+            if rest.is_empty() || rest.starts_with('#') {
+                start = offset + line.len();
+                start_line = index + 2;
+            } else {
+                start = offset + 3;
+                start_line = index + 1;
+            }
         }
         offset += line.len();
     }
@@ -328,7 +361,15 @@ fn cluster_scoped(kind: &str) -> bool {
             | "RuntimeClass"
             | "CSIDriver"
             | "VolumeAttachment"
+            | "CSINode"
+            | "VolumeSnapshotClass"
+            | "VolumeSnapshotContent"
+            | "CertificateSigningRequest"
+            | "FlowSchema"
+            | "PriorityLevelConfiguration"
             | "ClusterIssuer"
+            | "ClusterSecretStore"
+            | "ClusterPolicy"
     )
 }
 
@@ -362,6 +403,34 @@ mod tests {
         let objects = parse("m.yaml", text, "").unwrap();
         assert_eq!(objects[0].source.as_deref(), Some("c/templates/a.yaml"));
         assert_eq!(objects[1].source, None);
+    }
+
+    #[test]
+    fn a_document_may_start_on_its_separator_line() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n--- {apiVersion: v1, kind: Secret, metadata: {name: b}}\n--- # c\n--- !!map\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n";
+        assert_eq!(
+            ids(text),
+            [
+                "|ConfigMap a|m.yaml:1",
+                "|Secret b|m.yaml:4",
+                "|Service s|m.yaml:6"
+            ]
+        );
+    }
+
+    #[test]
+    fn parser_messages_never_quote_values() {
+        let err = parse(
+            "m.yaml",
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {p: !!int hunter2}\n",
+            "",
+        );
+        let text = err.unwrap_err().to_string();
+        assert!(!text.contains("hunter2"), "{text}");
+        assert_eq!(
+            without_values(r#"invalid value: string "a\"b", expected x"#),
+            "invalid value: a string, expected x"
+        );
     }
 
     #[test]

@@ -176,6 +176,26 @@ fn file_diff(f: &crate::review::FileChange, context: usize, show_secrets: bool) 
     }
 }
 
+/// A Markdown code fence that `text` cannot close: longer than any run of backticks in it.
+pub fn code_fence(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
+}
+
+/// Control characters (escape sequences, carriage returns) from the reviewed input, made
+/// visible: they must not drive the terminal or break the Markdown they are printed in.
+pub fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn markdown(review: &Review, context: usize) -> String {
     let mut out = String::from("### chartgen diff\n\n");
     if review.is_empty() {
@@ -235,7 +255,7 @@ fn markdown(review: &Review, context: usize) -> String {
     }
     for f in &review.files {
         let diff = file_diff(f, context, review.show_secrets);
-        let fence = if diff.contains("```") { "````" } else { "```" };
+        let fence = code_fence(&diff);
         let _ = write!(
             out,
             "\n<details><summary><code>{}</code> ({}, {})</summary>\n\n{fence}diff\n{diff}{fence}\n\n</details>\n",

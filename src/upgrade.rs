@@ -90,7 +90,7 @@ pub fn upgrade(
     options: &Options,
 ) -> Result<Upgrade, Error> {
     let (old, new, mut unchanged) = differing(old, new);
-    let (old, new) = (
+    let (mut old, mut new) = (
         by_id(objects(&old, options)?)?,
         by_id(objects(&new, options)?)?,
     );
@@ -100,6 +100,9 @@ pub fn upgrade(
         warnings: Vec::new(),
         effect: Effect::NoOp,
     };
+    review
+        .warnings
+        .extend(one_sided_hooks(&mut old, &mut new, &unchanged));
     let ids: std::collections::BTreeSet<&ObjectId> = old.keys().chain(new.keys()).collect();
     for id in ids {
         let change = match (old.get(id), new.get(id)) {
@@ -286,6 +289,34 @@ fn added_or_removed(object: &Object, status: Status) -> ObjectChange {
     object_change(object, status, effect)
 }
 
+/// `helm get manifest` prints a release without its hooks and tests, `helm template` with
+/// them: when only one side holds any, comparing them would list every hook as added or
+/// removed. They are left out, and the review says so.
+fn one_sided_hooks(
+    old: &mut BTreeMap<ObjectId, Object>,
+    new: &mut BTreeMap<ObjectId, Object>,
+    unchanged: &Unchanged,
+) -> Option<String> {
+    // A document found on both sides that holds a hook gives both sides one; the text check
+    // can only err towards "has hooks", which keeps them in the review.
+    let shared = unchanged
+        .documents
+        .iter()
+        .any(|(document, _)| document.text.contains("helm.sh/hook"));
+    let has = |side: &BTreeMap<ObjectId, Object>| shared || side.values().any(|o| is_hook(&o.body));
+    if has(old) == has(new) {
+        return None;
+    }
+    old.retain(|_, o| !is_hook(&o.body));
+    new.retain(|_, o| !is_hook(&o.body));
+    Some(
+        "one side holds Helm hooks or tests and the other none (as `helm get manifest` prints \
+         a release): hooks and tests are left out of this review; Helm deletes and creates them \
+         anew at each run"
+            .into(),
+    )
+}
+
 /// Helm creates hooks (and tests) anew at each run and never updates them in place.
 fn is_hook(body: &Value) -> bool {
     body.pointer("/metadata/annotations/helm.sh~1hook")
@@ -384,15 +415,32 @@ fn replacements(
     new: &BTreeMap<ObjectId, Object>,
     review: &mut Upgrade,
 ) {
-    let removed: Vec<&Object> = old.values().filter(|o| !new.contains_key(&o.id)).collect();
-    let added: Vec<&Object> = new.values().filter(|o| !old.contains_key(&o.id)).collect();
-    for gone in &removed {
-        for came in &added {
-            let refusal = apiserver::replacement(gone, came);
-            if let Some(refusal) = refusal {
+    let mut added: HashMap<String, Vec<&Object>> = HashMap::new();
+    for came in new.values().filter(|o| !old.contains_key(&o.id)) {
+        for key in apiserver::replacement_keys(came) {
+            added.entry(key).or_default().push(came);
+        }
+    }
+    let position: HashMap<ObjectId, usize> = review
+        .objects
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.id(), i))
+        .collect();
+    for gone in old.values().filter(|o| !new.contains_key(&o.id)) {
+        let mut candidates: Vec<&Object> = apiserver::replacement_keys(gone)
+            .iter()
+            .filter_map(|key| added.get(key))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_by(|a, b| a.id.cmp(&b.id));
+        candidates.dedup_by(|a, b| a.id == b.id);
+        for came in candidates {
+            if let Some(refusal) = apiserver::replacement(gone, came) {
                 review.hazards.push(hazard(&came.id, refusal));
-                if let Some(o) = review.objects.iter_mut().find(|o| o.id() == came.id) {
-                    o.effect = Effect::NeedsRecreate;
+                if let Some(&i) = position.get(&came.id) {
+                    review.objects[i].effect = Effect::NeedsRecreate;
                 }
             }
         }
@@ -424,18 +472,18 @@ fn stale_readers(
     if sources.is_empty() {
         return Ok(Vec::new());
     }
-    let rolled = |id: &ObjectId| {
-        objects
-            .iter()
-            .any(|o| &o.id() == id && o.effect >= Effect::RollsPods)
-    };
+    let rolled: std::collections::HashSet<ObjectId> = objects
+        .iter()
+        .filter(|o| o.effect >= Effect::RollsPods)
+        .map(ObjectChange::id)
+        .collect();
     // Pods that run on: those of unchanged documents, and changed workloads that existed
     // before and kept their pod template.
     let readers = new
         .values()
-        .filter(|r| old.contains_key(&r.id) && !rolled(&r.id))
+        .filter(|r| old.contains_key(&r.id) && !rolled.contains(&r.id))
         .chain(unchanged.objects(options)?.iter().map(|u| &u.object))
-        .filter(|r| !is_hook(&r.body));
+        .filter(|r| apiserver::keeps_pods_running(&r.id.kind) && !is_hook(&r.body));
     let mut warnings = Vec::new();
     for reader in readers {
         let Some(pod) = apiserver::pod_spec(&reader.id.kind, &reader.body) else {
@@ -447,17 +495,16 @@ fn stale_readers(
             {
                 warnings.push(format!(
                     "{} {} changed, but the pods of {} that read it do not roll: they keep the old \
-                     content until restarted (`kubectl rollout restart {} {} -n {}`), or add a \
+                     content until restarted (`kubectl rollout restart {} {}{}`), or add a \
                      checksum annotation of it to the pod template",
                     source.kind,
                     source.name,
                     reader.id,
                     reader.id.kind.to_lowercase(),
                     reader.id.name,
-                    if reader.id.namespace.is_empty() {
-                        "default"
-                    } else {
-                        &reader.id.namespace
+                    match reader.id.namespace.as_str() {
+                        "" => String::new(),
+                        ns => format!(" -n {ns}"),
                     },
                 ));
             }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::diff;
 use crate::fields::{FieldChange, label};
-use crate::report::{Colors, Format};
+use crate::report::{Colors, Format, code_fence, visible};
 use crate::review::Status;
 use crate::upgrade::{Hazard, ObjectChange, Upgrade};
 
@@ -18,7 +18,7 @@ pub fn print(review: &Upgrade, format: Format, colors: Colors) -> String {
         Format::Unified => unified(review, colors),
         Format::Stat => stat(review, colors),
         Format::Json => serde_json::to_string_pretty(review).unwrap_or_default() + "\n",
-        Format::Markdown => markdown(review),
+        Format::Markdown => visible(&markdown(review)),
     }
 }
 
@@ -113,10 +113,14 @@ fn advice(review: &Upgrade, colors: Colors, out: &mut String) {
             h.problem,
             h.remedy
         );
-        let _ = writeln!(out, "{}", colors.paint("1;31", &line));
+        let _ = writeln!(out, "{}", colors.paint("1;31", &visible(&line)));
     }
     for w in &review.warnings {
-        let _ = writeln!(out, "{}", colors.paint("33", &format!("warning: {w}")));
+        let _ = writeln!(
+            out,
+            "{}",
+            colors.paint("33", &visible(&format!("warning: {w}")))
+        );
     }
 }
 
@@ -126,14 +130,14 @@ fn unified(review: &Upgrade, colors: Colors) -> String {
         return out;
     }
     for object in &review.objects {
-        let _ = writeln!(out, "{}", object_line(object));
+        let _ = writeln!(out, "{}", visible(&object_line(object)));
         if let Some(rollout) = &object.rollout {
             let _ = writeln!(out, "    rollout: {rollout}");
         }
         for change in &object.changes {
-            let _ = writeln!(out, "    {}", change_line(change));
+            let _ = writeln!(out, "    {}", visible(&change_line(change)));
             for line in text_diff(change).unwrap_or_default().lines() {
-                let _ = writeln!(out, "      {}", paint_diff_line(line, colors));
+                let _ = writeln!(out, "      {}", paint_diff_line(&visible(line), colors));
             }
         }
     }
@@ -161,7 +165,7 @@ fn stat(review: &Upgrade, colors: Colors) -> String {
             out,
             "{:<8} {} ({}, {} field(s))",
             status_word(object.status),
-            object.id(),
+            visible(&object.id().to_string()),
             object.effect.label(),
             object.changes.len()
         );
@@ -253,7 +257,7 @@ fn markdown(review: &Upgrade) -> String {
             );
         }
         for (c, diff) in o.changes.iter().filter_map(|c| Some((c, text_diff(c)?))) {
-            let fence = if diff.contains("```") { "````" } else { "```" };
+            let fence = code_fence(&diff);
             let _ = write!(out, "\n{}:\n\n{fence}diff\n{diff}{fence}\n", code(&c.path));
         }
         out.push_str("\n</details>\n");

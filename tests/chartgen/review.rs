@@ -842,3 +842,158 @@ fn a_seed_release_moved_onto_its_chartgen_chart_shows_only_real_hazards() {
         }
     }
 }
+
+/// Found by an adversarial run against `chartgen review`; each case is what it got wrong.
+#[test]
+fn what_an_attack_found_stays_fixed() {
+    let pod = |tolerations: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers: [{{name: a, image: x}}]\n  tolerations: {tolerations}\n"
+        )
+    };
+    let one = "[{key: k, effect: NoSchedule}]";
+    let (_, json, _) = review(&pod(one), &pod("[{key: k, effect: NoExecute}]"), &[]);
+    assert_eq!(
+        hazards(&json),
+        ["Pod p spec.tolerations[0].effect"],
+        "changing a toleration"
+    );
+    let (_, json, _) = review(
+        &pod(one),
+        &pod("[{key: k, effect: NoSchedule}, {key: j}]"),
+        &[],
+    );
+    assert_eq!(hazards(&json), Vec::<String>::new(), "adding a toleration");
+
+    let service = |spec: &str| {
+        format!("apiVersion: v1\nkind: Service\nmetadata: {{name: s}}\nspec: {spec}\n")
+    };
+    let (_, json, _) = review(
+        &service("{clusterIP: None, ports: [{port: 80}]}"),
+        &service("{type: ExternalName, externalName: db.example.com}"),
+        &[],
+    );
+    assert_eq!(
+        hazards(&json),
+        Vec::<String>::new(),
+        "headless to ExternalName"
+    );
+
+    let job = |n: u32| {
+        format!(
+            "apiVersion: batch/v1\nkind: Job\nmetadata: {{name: j}}\nspec: {{completionMode: Indexed, completions: {n}, parallelism: {n}, template: {{spec: {{containers: [{{name: a, image: x}}]}}}}}}\n"
+        )
+    };
+    let (_, json, _) = review(&job(4), &job(8), &[]);
+    assert_eq!(
+        hazards(&json),
+        Vec::<String>::new(),
+        "an Indexed Job scaled"
+    );
+
+    let secret =
+        |body: &str| format!("apiVersion: v1\nkind: Secret\nmetadata: {{name: s}}\n{body}\n");
+    let (code, _, _) = review(
+        &secret("stringData: {p: hunter2}"),
+        &secret("data: {p: aHVudGVyMg==}"),
+        &[],
+    );
+    assert_eq!(code, Some(0), "stringData is written into data");
+
+    let env = |order: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d}}\nspec:\n  selector: {{matchLabels: {{a: b}}}}\n  template:\n    metadata: {{labels: {{a: b}}}}\n    spec: {{containers: [{{name: c, image: x, env: {order}}}]}}\n"
+        )
+    };
+    let (_, json, _) = review(
+        &env("[{name: A}, {name: B}]"),
+        &env("[{name: B}, {name: A}]"),
+        &[],
+    );
+    assert_eq!(
+        objects(&json),
+        ["changed Deployment d rolls-pods"],
+        "env reordered"
+    );
+
+    let hook = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: t, annotations: {helm.sh/hook: test}}\nspec: {containers: [{name: a, image: x}]}\n";
+    let (code, json, _) = review(
+        &service("{ports: [{port: 80}]}"),
+        &format!("{}{hook}", service("{ports: [{port: 80}]}")),
+        &[],
+    );
+    assert_eq!(
+        code,
+        Some(0),
+        "`helm get manifest` against `helm template`: hooks left out"
+    );
+    assert!(
+        json["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("hooks and tests are left out"),
+        "{json}"
+    );
+}
+
+#[test]
+fn escape_sequences_and_fences_in_the_input_stay_inert() {
+    let map = |value: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: m}}\ndata: {{k: \"{value}\"}}\n"
+        )
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("old.yaml"), map("a")).unwrap();
+    std::fs::write(tmp.path().join("new.yaml"), map("\\e[8m\\r</details>")).unwrap();
+    let out = chartgen(
+        &["review", "old.yaml", "new.yaml", "--color", "never"],
+        tmp.path(),
+    );
+    assert_eq!(
+        stdout(&out),
+        "changed  ConfigMap m (updates)\n    data.k: a → \\u{1b}[8m\\r</details>\noverall: updates\n"
+    );
+    let out = chartgen(
+        &["review", "old.yaml", "new.yaml", "--format", "markdown"],
+        tmp.path(),
+    );
+    assert!(
+        stdout(&out).contains("| `data.k` | `a` | `\\u{1b}[8m\\r</details>` |"),
+        "{}",
+        stdout(&out)
+    );
+    let text = |body: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: t}}\ndata:\n  f: |\n    ````\n    {body}\n"
+        )
+    };
+    std::fs::write(tmp.path().join("old.yaml"), text("a")).unwrap();
+    std::fs::write(tmp.path().join("new.yaml"), text("b")).unwrap();
+    let out = chartgen(
+        &["review", "old.yaml", "new.yaml", "--format", "markdown"],
+        tmp.path(),
+    );
+    assert!(
+        stdout(&out).contains("\n`````diff\n@@ -1,2 +1,2 @@\n ````\n-a\n+b\n`````\n"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chartgen"))
+        .args([
+            "review",
+            &fixture("redis-default.yaml"),
+            &fixture("redis-standalone.yaml"),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!((out.status.code(), stderr(&out)), (Some(1), String::new()));
+}
