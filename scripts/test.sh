@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test chartgen has. First sets up what they need: a Python venv (.venv) with real
 # Helm v4 (PyPI helm-python-sdk) and strict Kubernetes schemas (kubernetes-validate), pinned in
-# tests/requirements.txt and reinstalled only when that file changes.
+# tests/requirements.txt, and one (.venv-checkov) with the checkov scanner, pinned in
+# tests/requirements-checkov.txt; each is reinstalled only when its file changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,16 @@ if ! cmp -s tests/requirements.txt "$stamp" 2>/dev/null; then
   cp tests/requirements.txt "$stamp"
 fi
 export CHARTGEN_PYTHON="$PWD/$venv/bin/python"
+
+checkov_venv=.venv-checkov
+checkov_stamp="$checkov_venv/.installed-requirements"
+if ! cmp -s tests/requirements-checkov.txt "$checkov_stamp" 2>/dev/null; then
+  echo "== setting up $checkov_venv (checkov)"
+  python3 -m venv "$checkov_venv"
+  "$checkov_venv/bin/pip" install --quiet --disable-pip-version-check -r tests/requirements-checkov.txt
+  cp tests/requirements-checkov.txt "$checkov_stamp"
+fi
+export CHARTGEN_CHECKOV="$PWD/$checkov_venv/bin/checkov"
 
 echo "== cargo fmt --check"
 cargo fmt --check

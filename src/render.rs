@@ -44,7 +44,6 @@ struct Model<'a> {
     config_env: bool,
     ingress: bool,
     pdb: bool,
-    network_policy: bool,
     service_monitor: bool,
     volume_permissions: bool,
     /// `helm test` speaks HTTP when the target port has an HTTP probe, else opens a TCP connection.
@@ -119,7 +118,6 @@ fn wanted(name: &str, model: &Model) -> bool {
         "templates/configmap.yaml" => model.config_files || model.config_env,
         "templates/ingress.yaml" => model.ingress,
         "templates/pdb.yaml" => model.pdb,
-        "templates/networkpolicy.yaml" => model.network_policy,
         "templates/servicemonitor.yaml" => model.service_monitor,
         "templates/service.yaml" | "templates/tests/test-connection.yaml" => model.target.is_some(),
         _ => true,
@@ -259,7 +257,6 @@ fn model(spec: &Spec) -> Model<'_> {
         config_env: spec.config.as_ref().is_some_and(|c| !c.env.is_empty()),
         ingress: spec.ingress.is_some(),
         pdb: spec.disruption_budget.is_some(),
-        network_policy: spec.network_policy.is_some(),
         service_monitor: spec.metrics.is_some(),
         volume_permissions: spec.volume_permissions,
     }

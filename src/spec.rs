@@ -124,7 +124,8 @@ pub struct Spec {
     /// A PodDisruptionBudget, limiting voluntary evictions (node drains).
     #[serde(default)]
     pub disruption_budget: Option<DisruptionBudget>,
-    /// A NetworkPolicy admitting traffic to the pods' ports.
+    /// Narrows the NetworkPolicy every chart has, which otherwise admits clients from anywhere
+    /// to the pods' ports (and nothing else).
     #[serde(default)]
     pub network_policy: Option<NetworkPolicy>,
     /// A Prometheus Operator ServiceMonitor scraping the pods.
@@ -619,6 +620,52 @@ pub fn derived_schema_json() -> String {
 }
 
 impl Spec {
+    /// The readiness probe: the spec's, or, when it gives none, a TCP check of the first port,
+    /// so a pod gets traffic only once it listens (checkov CKV_K8S_9). A worker without ports
+    /// gets none.
+    pub fn readiness(&self) -> Option<Probe> {
+        if self.probes.readiness.is_some() {
+            return self.probes.readiness.clone();
+        }
+        let first = self.all_ports().first()?.name.clone();
+        Some(Probe {
+            tcp: Some(true),
+            port: Some(PortRef::Name(first)),
+            ..Probe::default()
+        })
+    }
+
+    /// The liveness probe: the spec's, or, when it gives none, a TCP check of the port the
+    /// readiness probe checks, so a hung process is restarted (checkov CKV_K8S_8), with a
+    /// minute and a half of grace for a slow start. An `exec` readiness probe gets none: its
+    /// command may not say whether the process lives.
+    pub fn liveness(&self) -> Option<Probe> {
+        if self.probes.liveness.is_some() {
+            return self.probes.liveness.clone();
+        }
+        let readiness = self.readiness()?;
+        if readiness.exec.is_some() {
+            return None;
+        }
+        Some(Probe {
+            tcp: Some(true),
+            port: readiness.port,
+            initial_delay_seconds: Some(30),
+            failure_threshold: Some(6),
+            ..Probe::default()
+        })
+    }
+
+    /// The NetworkPolicy of the chart: the spec's, or one admitting clients from anywhere to the
+    /// pods' ports (Bitnami's default), so a default chart still shuts every other port.
+    pub fn network_policy(&self) -> NetworkPolicy {
+        self.network_policy.clone().unwrap_or(NetworkPolicy {
+            allow_external: true,
+            from_namespaces: StringMap::default(),
+            from_pods: StringMap::default(),
+        })
+    }
+
     /// The chart version to write: the pinned one, or the first.
     pub fn chart_version(&self) -> &str {
         self.version.as_deref().unwrap_or(FIRST_VERSION)

@@ -186,6 +186,14 @@ impl Checker {
             self.require(is_image_tag(tag), &join(at, "tag"), || {
                 format!("{tag:?} is not an image tag (letters, digits, '_', '.', '-'; at most 128)")
             });
+            if tag == "latest" && image.digest.is_none() {
+                self.warn(
+                    join(at, "tag"),
+                    "\"latest\" changes under a running release: pods started at different times \
+                     run different images, and a rollback cannot go back; pin a version tag, \
+                     or `digest: sha256:...`",
+                );
+            }
         }
         if let Some(digest) = &image.digest {
             self.require(is_digest(digest), &join(at, "digest"), || {

@@ -105,14 +105,16 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
     entries.extend([
         Entry::data(
             "resources",
-            "CPU and memory requests and limits of the application container.",
+            "CPU and memory requests and limits of the application container. Without them in the\n\
+             spec, a small app's: size them for yours. No CPU limit on purpose: it throttles\n\
+             latency-sensitive apps; set resources.limits.cpu to have one.",
             resources(spec.resources.as_ref()),
         ),
-        Entry::data("livenessProbe", "Restarts the container when it fails.", probe(spec, &spec.probes.liveness)),
+        Entry::data("livenessProbe", "Restarts the container when it fails.", probe(spec, &spec.liveness())),
         Entry::data(
             "readinessProbe",
             "Takes the pod out of the client Service while it fails.",
-            probe(spec, &spec.probes.readiness),
+            probe(spec, &spec.readiness()),
         ),
         Entry::data(
             "startupProbe",
@@ -270,7 +272,8 @@ fn optional_parts(spec: &Spec) -> Vec<Entry> {
             .effect(Effect::Updates),
         );
     }
-    if let Some(policy) = &spec.network_policy {
+    {
+        let policy = spec.network_policy();
         entries.push(Entry::map(
             "networkPolicy",
             "A NetworkPolicy admitting traffic to the pods' ports; replicas always reach each other.",
@@ -333,6 +336,11 @@ fn optional_parts(spec: &Spec) -> Vec<Entry> {
             vec![
                 Entry::data("enabled", "Run it.", true),
                 image_entries("image", "Image with chown.", "busybox", Some("1.37"), None),
+                Entry::data(
+                    "resources",
+                    "Requests and limits of the init container, which only changes owners.",
+                    json!({ "requests": { "cpu": "10m", "memory": "16Mi" }, "limits": { "memory": "64Mi" } }),
+                ),
             ],
         ));
     }
@@ -351,13 +359,31 @@ fn int_or_percent_schema() -> Value {
 }
 
 fn tests(spec: &Spec) -> Entry {
-    let mut children = vec![image_entries(
-        "image",
-        "Image with wget and nc.",
-        "busybox",
-        Some("1.37"),
-        None,
-    )];
+    let mut children = vec![
+        image_entries(
+            "image",
+            "Image with wget and nc.",
+            "busybox",
+            Some("1.37"),
+            None,
+        ),
+        Entry::data(
+            "resources",
+            "Requests and limits of the test pod, which only opens one connection.",
+            json!({ "requests": { "cpu": "10m", "memory": "16Mi" }, "limits": { "memory": "32Mi" } }),
+        ),
+        // Its own: the app's may keep an image's user or a writable root the test needs not.
+        Entry::data(
+            "podSecurityContext",
+            "Pod-level security settings of the test pod (restricted Pod Security Standard).",
+            default_pod_security_context(),
+        ),
+        Entry::data(
+            "securityContext",
+            "Container-level security settings of the test pod (restricted Pod Security Standard).",
+            default_security_context(),
+        ),
+    ];
     if let Some(path) = test_http_path(spec) {
         children.push(Entry::data(
             "httpPath",
@@ -481,9 +507,9 @@ fn service_account(sa: &ServiceAccount) -> Entry {
 fn default_pod_security_context() -> Value {
     json!({
         "runAsNonRoot": true,
-        "runAsUser": 1001,
-        "runAsGroup": 1001,
-        "fsGroup": 1001,
+        "runAsUser": 10001,
+        "runAsGroup": 10001,
+        "fsGroup": 10001,
         "fsGroupChangePolicy": "OnRootMismatch",
         "seccompProfile": { "type": "RuntimeDefault" },
     })
@@ -593,8 +619,16 @@ fn ingress(ingress: &Ingress) -> Entry {
     .effect(Effect::Updates)
 }
 
+/// Requests and a memory limit for a small app, where the spec gives none: a pod without them
+/// is scheduled blind and can take a node's memory (checkov CKV_K8S_10, 12, 13).
+fn small_app() -> Value {
+    json!({ "requests": { "cpu": "100m", "memory": "128Mi" }, "limits": { "memory": "256Mi" } })
+}
+
 fn resources(resources: Option<&Resources>) -> Value {
-    let Some(r) = resources else { return json!({}) };
+    let Some(r) = resources else {
+        return small_app();
+    };
     let mut map = Map::new();
     if !r.requests.is_empty() {
         map.insert("requests".into(), string_map(&r.requests));
@@ -810,8 +844,8 @@ fn hooks(hooks: &[Hook]) -> Entry {
                     .schema(json!({ "type": "integer", "minimum": 0 })),
                 Entry::data(
                     "resources",
-                    "Requests and limits of the hook container.",
-                    json!({}),
+                    "Requests and limits of the hook container (a small app's by default).",
+                    small_app(),
                 ),
             ]);
             Entry::map(

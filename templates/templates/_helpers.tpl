@@ -70,11 +70,19 @@ Services' selectors (name and instance) never send them traffic.
 */}}
 {{- define "[[ name ]].podLabelsWithoutSelector" -}}
 helm.sh/chart: {{ include "[[ name ]].chart" . | quote }}
-app.kubernetes.io/instance: {{ .Release.Name | quote }}
+{{ include "[[ name ]].oneShotSelectorLabels" . }}
 {{- if .Chart.AppVersion }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end }}
 app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
+{{- end }}
+
+{{/*
+Selector of hook and test pods, which run once and serve nothing (see networkpolicy.yaml).
+*/}}
+{{- define "[[ name ]].oneShotSelectorLabels" -}}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+chartgen.dev/one-shot: "true"
 {{- end }}
 
 {{/*

@@ -58,7 +58,7 @@ fn generate_writes_beside_the_spec_and_keeps_user_files() {
         "# mine\n"
     );
     let again = chartgen(&["generate"], tmp.path());
-    assert_eq!(stdout(&again), "up to date (14 files)\n");
+    assert_eq!(stdout(&again), "up to date (15 files)\n");
 }
 
 #[test]

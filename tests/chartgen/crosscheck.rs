@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::support::{chartgen, copy_dir, helm, manifest, root, stderr, vendor_dependencies};
+use crate::support::{
+    chartgen, copy_dir, helm, manifest, root, secret_values, stderr, vendor_dependencies,
+};
 
 /// A change to a spec, as data; None when it does not apply to that spec.
 type Mutation = fn(&mut Value) -> Option<()>;
@@ -160,20 +162,6 @@ fn generate(spec: &Value, dir: &Path) -> bool {
     ok
 }
 
-/// Values a render of `spec`'s chart needs: a value for each of its secrets, so install-time
-/// ones are given and generated ones are the same in both renders (offline, `lookup` finds
-/// nothing and each render would generate anew).
-fn values(spec: &Value) -> Value {
-    let Some(secrets) = spec.get("secrets").and_then(Value::as_array) else {
-        return json!({});
-    };
-    let names: serde_json::Map<String, Value> = secrets
-        .iter()
-        .filter_map(|s| Some((s.get("name")?.as_str()?.to_string(), json!("crosscheck"))))
-        .collect();
-    json!({ "secrets": names })
-}
-
 struct Case {
     label: String,
     old_chart: PathBuf,
@@ -225,8 +213,8 @@ fn cases(label: &str, spec: &Value, work: &Path) -> Vec<Case> {
             old_chart: old_chart.clone(),
             new_chart,
             diff: serde_json::from_slice(&out.stdout).unwrap(),
-            old_values: values(spec),
-            new_values: values(&new),
+            old_values: secret_values(spec),
+            new_values: secret_values(&new),
         });
     }
     cases

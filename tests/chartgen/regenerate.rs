@@ -235,7 +235,7 @@ fn a_change_that_breaks_helm_upgrade_is_never_written_silently() {
     let out = chartgen(&["generate"], tmp.path());
     assert_eq!(
         (stdout(&out).as_str(), stderr(&out).as_str()),
-        ("up to date (14 files)\n", "")
+        ("up to date (15 files)\n", "")
     );
 }
 

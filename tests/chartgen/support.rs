@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -101,6 +101,20 @@ pub fn manifest(files: &Value) -> String {
             (!text.trim().is_empty()).then(|| format!("---\n# Source: {p}\n{text}\n"))
         })
         .collect()
+}
+
+/// Values a render of `spec`'s chart needs: a value for each of its secrets, so install-time
+/// ones are given and generated ones are the same in both renders (offline, `lookup` finds
+/// nothing and each render would generate anew).
+pub fn secret_values(spec: &Value) -> Value {
+    let Some(secrets) = spec.get("secrets").and_then(Value::as_array) else {
+        return json!({});
+    };
+    let names: serde_json::Map<String, Value> = secrets
+        .iter()
+        .filter_map(|s| Some((s.get("name")?.as_str()?.to_string(), json!("crosscheck"))))
+        .collect();
+    json!({ "secrets": names })
 }
 
 /// Every spec the tests judge: the examples and the feature specs under tests/specs.

@@ -70,11 +70,19 @@ Services' selectors (name and instance) never send them traffic.
 */}}
 {{- define "helm-app-python.podLabelsWithoutSelector" -}}
 helm.sh/chart: {{ include "helm-app-python.chart" . | quote }}
-app.kubernetes.io/instance: {{ .Release.Name | quote }}
+{{ include "helm-app-python.oneShotSelectorLabels" . }}
 {{- if .Chart.AppVersion }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 {{- end }}
 app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
+{{- end }}
+
+{{/*
+Selector of hook and test pods, which run once and serve nothing (see networkpolicy.yaml).
+*/}}
+{{- define "helm-app-python.oneShotSelectorLabels" -}}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+chartgen.dev/one-shot: "true"
 {{- end }}
 
 {{/*
