@@ -2,6 +2,7 @@
 
 mod bad_specs;
 mod cli;
+mod crash;
 mod crosscheck;
 mod diff;
 mod golden;
