@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::chart::Chart;
 use crate::error::{Error, describe};
+use crate::folder::Folder;
 use crate::load::{SpecFile, load};
 use crate::lock::{LOCK_FILE, Lock};
 use crate::manifest::{self, STDIN};
@@ -15,7 +16,7 @@ use crate::spec::Spec;
 use crate::upgrade::{Options, Upgrade, upgrade};
 use crate::validate::{quotable_text, validate};
 use crate::values::entries;
-use crate::write::{Written, refuse_links, write};
+use crate::write::{WORK_DIR, Written, refuse_links};
 
 /// The spec's file name inside a chart folder.
 pub const SPEC_FILE: &str = "chartgen.yaml";
@@ -76,10 +77,9 @@ pub fn check(path: &Path) -> Result<Vec<String>, Error> {
     Ok(compile(path)?.warnings)
 }
 
-/// Compiles `spec` for the chart folder `out`. A spec that does not pin its version gets the
-/// version on disk, bumped as the change deserves (see `review`).
-pub fn compile_for(spec: &Path, out: &Path) -> Result<Compiled, Error> {
-    let compiled = compile(spec)?;
+/// A compiled spec, for the chart folder `out` (held). A spec that does not pin its version
+/// gets the version on disk, bumped as the change deserves (see `review`).
+fn compiled_for(compiled: Compiled, out: &Path) -> Result<Compiled, Error> {
     if compiled.file.spec.version.is_some() {
         return Ok(compiled);
     }
@@ -124,7 +124,9 @@ pub fn review_manifests(old: &Path, new: &Path, options: &Options) -> Result<Upg
 /// Regenerates the chart of `spec` into `out`. Files a person changed since chartgen wrote
 /// them, or that chartgen never wrote but would overwrite, stop it unless `force`.
 pub fn generate(spec: &Path, out: &Path, force: bool) -> Result<Done, Error> {
-    let compiled = compile_for(spec, out)?;
+    let compiled = compile(spec)?;
+    let folder = Folder::create(out)?;
+    let compiled = compiled_for(compiled, out)?;
     let chart = locked(compiled.chart.clone());
     let lock = previous_lock(out);
     // Before reading anything to compare: through a link, a refusal would show another folder.
@@ -145,7 +147,7 @@ pub fn generate(spec: &Path, out: &Path, force: bool) -> Result<Done, Error> {
         .map(|c| c.path)
         .collect();
     Ok(Done {
-        written: write(out, &chart, &stale)?,
+        written: folder.write(&chart, &stale)?,
         warnings: compiled.warnings,
         review,
     })
@@ -153,7 +155,9 @@ pub fn generate(spec: &Path, out: &Path, force: bool) -> Result<Done, Error> {
 
 /// What `generate` would change in `out`, writing nothing (for `generate --check`).
 pub fn pending(spec: &Path, out: &Path) -> Result<Pending, Error> {
-    let compiled = compile_for(spec, out)?;
+    let compiled = compile(spec)?;
+    let _folder = Folder::open(out)?;
+    let compiled = compiled_for(compiled, out)?;
     let chart = locked(compiled.chart.clone());
     let changes = plan(out, &chart, &previous_lock(out));
     Ok(Pending {
@@ -187,6 +191,10 @@ pub fn diff(
     show_secrets: bool,
 ) -> Result<(Review, Vec<String>), Error> {
     let compiled = compile(spec)?;
+    let _folder = match against {
+        Some(_) => None,
+        None => Some(Folder::open(out)?),
+    };
     let old = Side::new(match against {
         Some(dir) => read_tree(dir)?,
         None => read_chart(out, &compiled.chart, &previous_lock(out)),
@@ -237,7 +245,8 @@ fn read_tree(dir: &Path) -> Result<BTreeMap<String, String>, Error> {
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            let skipped = rel == ".git" || rel == "charts" || rel.starts_with("chartgen.");
+            let skipped =
+                rel == ".git" || rel == "charts" || rel == WORK_DIR || rel.starts_with("chartgen.");
             if skipped {
                 continue;
             }

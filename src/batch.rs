@@ -42,12 +42,21 @@ pub fn chart_dirs(dirs: &[PathBuf], recursive: bool) -> Vec<PathBuf> {
 
 /// Runs `work` on every item on all cores; results come back in the items' order.
 pub fn parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    parallel_in(cores, items, work)
+}
+
+/// Runs `work` on every item in at most `threads` threads (more than the cores for work that
+/// waits on the disk); results come back in the items' order.
+pub fn parallel_in<T: Sync, R: Send>(
+    threads: usize,
+    items: &[T],
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     if items.len() < 2 {
-        return items.iter().map(work).collect(); // a thread costs more than one chart
+        return items.iter().map(work).collect(); // a thread costs more than one item
     }
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
+    let threads = threads.clamp(1, items.len());
     let next = AtomicUsize::new(0);
     let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)

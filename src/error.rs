@@ -41,6 +41,23 @@ pub enum Error {
     #[error("`{}` is a symbolic link: chartgen never writes or removes through a link inside the chart folder (replace it with a real folder or file)", link.display())]
     Link { link: PathBuf },
 
+    /// Another process holds the chart folder, and did not let go in time.
+    #[error("`{}` is in use by another chartgen run{}; gave up after waiting {} s (run again once it is done)", dir.display(), pid.map(|p| format!(" (pid {p})")).unwrap_or_default(), waited.as_secs_f32())]
+    Busy {
+        dir: PathBuf,
+        pid: Option<u32>,
+        waited: std::time::Duration,
+    },
+
+    /// A previous run was killed while writing the chart folder, and its changes could not
+    /// be undone.
+    #[error("`{}`: a previous chartgen run was interrupted while writing this chart, and undoing its changes failed: {source} (the files it replaced are kept in `{}`)", dir.display(), kept.display())]
+    Interrupted {
+        dir: PathBuf,
+        kept: PathBuf,
+        source: std::io::Error,
+    },
+
     #[error("`{}` already exists and is not empty (choose another name, or --force to generate into it)", path.display())]
     NotEmpty { path: PathBuf },
 

@@ -1,7 +1,7 @@
 //! chartgen: compiles a typed application spec into a Helm chart for a Kubernetes StatefulSet.
 //!
 //! The pipeline: `load` (text → `Spec`) → `validate` → `render` (→ in-memory `Chart`) →
-//! `write` (atomic placement). Each step is a module of its own.
+//! `write` (atomic placement, in a `folder` one run holds at a time). Each step is a module of its own.
 
 pub mod apiserver;
 pub mod app;
@@ -12,6 +12,7 @@ pub mod diff;
 pub mod effect;
 pub mod error;
 pub mod fields;
+pub mod folder;
 pub mod kube;
 pub mod load;
 pub mod locate;

@@ -57,9 +57,9 @@ impl Lock {
     }
 }
 
-/// A lock is read from disk and its paths are later removed: only plain relative paths below
-/// the chart folder are believed.
-fn is_inside(path: &str) -> bool {
+/// A lock (or a write's journal) is read from disk and its paths are later removed: only plain
+/// relative paths below the chart folder are believed.
+pub fn is_inside(path: &str) -> bool {
     let p = std::path::Path::new(path);
     !path.is_empty()
         && p.components()

@@ -339,7 +339,10 @@ fn stat(changes: &[Change]) -> String {
 /// The error once, with every cause below it.
 fn describe(err: &Error) -> String {
     let mut text = format!("error: {err}\n");
-    if matches!(err, Error::Read { .. } | Error::Write { .. }) {
+    if matches!(
+        err,
+        Error::Read { .. } | Error::Write { .. } | Error::Interrupted { .. }
+    ) {
         return text; // their Display already says the io error
     }
     let mut cause = err.source();

@@ -2,16 +2,16 @@
 //! chart it generates. Flags edit the preset's text in place, so its comments stay to teach
 //! the spec.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::app::{Done, compile_file, locked};
 use crate::error::Error;
+use crate::folder::Folder;
 use crate::load::parse;
 use crate::locate::positions;
 use crate::presets;
 use crate::render::SCHEMA_FILE;
 use crate::validate::is_dns_label;
-use crate::write::write;
 use crate::yaml::quote;
 
 /// What `chartgen new` was asked for.
@@ -48,11 +48,7 @@ pub fn new(options: &NewOptions) -> Result<Done, Error> {
             ),
         ));
     }
-    if !options.force && is_non_empty_dir(dir) {
-        return Err(Error::NotEmpty {
-            path: dir.to_path_buf(),
-        });
-    }
+    refuse_non_empty(options)?;
     let preset = presets::spec_text(&options.preset, name).ok_or_else(|| {
         let known = presets::names().join(", ");
         flag_error(
@@ -74,8 +70,11 @@ pub fn new(options: &NewOptions) -> Result<Done, Error> {
         compile_file(parse(&spec_path, text)?).map_err(|err| blame_flags(err, &edits))?;
     let mut chart = locked(compiled.chart);
     chart.insert(crate::app::SPEC_FILE, compiled.file.text);
+    let folder = Folder::create(dir)?;
+    // Again, now that no other run can write there.
+    refuse_non_empty(options)?;
     Ok(Done {
-        written: write(dir, &chart, &[])?,
+        written: folder.write(&chart, &[])?,
         warnings: compiled.warnings,
         review: None,
     })
@@ -230,8 +229,15 @@ fn flag_error(flag: &str, message: String) -> Error {
     }
 }
 
-fn is_non_empty_dir(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
+fn refuse_non_empty(options: &NewOptions) -> Result<(), Error> {
+    let dir = &options.dir;
+    let non_empty = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
+    if non_empty && !options.force {
+        return Err(Error::NotEmpty {
+            path: dir.to_path_buf(),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 mod bad_specs;
 mod checkov;
 mod cli;
+mod crash;
 mod crosscheck;
 mod diff;
 mod golden;

@@ -12,11 +12,16 @@ pub fn root() -> PathBuf {
 
 /// Runs the chartgen binary built for these tests.
 pub fn chartgen(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chartgen"))
-        .args(args)
-        .current_dir(cwd)
+    command(args, cwd)
         .output()
         .expect("the chartgen binary runs")
+}
+
+/// The chartgen binary built for these tests, ready to run (or spawn) in `cwd`.
+pub fn command(args: &[&str], cwd: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_chartgen"));
+    command.args(args).current_dir(cwd);
+    command
 }
 
 pub fn stderr(out: &Output) -> String {
