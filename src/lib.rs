@@ -35,3 +35,4 @@ pub mod values;
 pub mod values_schema;
 pub mod write;
 pub mod yaml;
+pub mod yaml11;

@@ -720,7 +720,7 @@ fn bad_input_is_an_error_naming_file_and_line() {
     let cases = [
         (
             format!("{ok}---\ndata: [1\n"),
-            "error: new.yaml:5: not YAML: did not find expected ',' or ']'\n",
+            "error: new.yaml:5: not YAML: while parsing a flow sequence, expected ',' or ']'\n",
         ),
         (
             format!("{ok}---\n# Source: x\napiVersion: v1\nmetadata: {{name: b}}\n"),
