@@ -40,6 +40,9 @@ struct Model<'a> {
     target: Option<ModelPort>,
     claims: Vec<&'a str>,
     secrets: Vec<ModelSecret<'a>>,
+    /// Whether any secret is an environment variable, and any a file.
+    secret_env: bool,
+    secret_files: bool,
     config_files: bool,
     config_env: bool,
     ingress: bool,
@@ -62,6 +65,8 @@ struct ModelSecret<'a> {
     generate: bool,
     /// Neither generated nor given a default: `--set` at install time.
     required: bool,
+    /// Where it is mounted as a file; None: it is an environment variable.
+    file: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -251,8 +256,11 @@ fn model(spec: &Spec) -> Model<'_> {
                 name: &s.name,
                 generate: s.generate,
                 required: !s.generate && s.value.is_none(),
+                file: s.file.as_deref(),
             })
             .collect(),
+        secret_env: spec.secrets.iter().any(|s| s.file.is_none()),
+        secret_files: spec.secrets.iter().any(|s| s.file.is_some()),
         config_files: spec.config.as_ref().is_some_and(|c| !c.files.is_empty()),
         config_env: spec.config.as_ref().is_some_and(|c| !c.env.is_empty()),
         ingress: spec.ingress.is_some(),

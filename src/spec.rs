@@ -437,6 +437,11 @@ pub struct SecretVar {
     /// Says that `value` may be written into the chart (e.g. a non-sensitive default).
     #[serde(default)]
     pub not_secret: bool,
+    /// Mount the value as a file at this absolute path instead of an environment variable, for
+    /// apps that read `*_FILE` variables: env vars leak into logs, crash dumps and child
+    /// processes.
+    #[serde(default)]
+    pub file: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]

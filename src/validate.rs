@@ -508,8 +508,13 @@ impl Checker {
                 )
             })
         });
+        let secret_files = spec
+            .secrets
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((join(&index("secrets", i), "file"), s.file.clone()?)));
         let mut seen: HashMap<String, String> = HashMap::new();
-        for (field, path) in claims.chain(config) {
+        for (field, path) in claims.chain(config).chain(secret_files) {
             self.require(path.starts_with('/'), &field, || {
                 format!("{path:?} is not an absolute path")
             });
@@ -810,6 +815,20 @@ mod tests {
         assert_eq!(
             got,
             ["storage[0].size: \"10Gb\" is not a Kubernetes quantity (did you mean \"10Gi\"?)"]
+        );
+    }
+
+    #[test]
+    fn secret_files_are_absolute_paths_no_other_mount_takes() {
+        let got = messages(
+            "storage:\n  - {name: data, size: 1Gi, mountPath: /data}\nsecrets:\n  - {name: A, file: run/a}\n  - {name: B, file: /data}\n",
+        );
+        assert_eq!(
+            got,
+            [
+                "secrets[0].file: \"run/a\" is not an absolute path",
+                "secrets[1].file: \"/data\" is already mounted by `storage[0].mountPath`"
+            ]
         );
     }
 
