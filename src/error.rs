@@ -148,20 +148,26 @@ impl fmt::Display for SpecReport<'_> {
             } else {
                 format!("{}: ", problem.field)
             };
+            let message = within_a_line(&problem.message);
             match problem.pos {
-                None => write!(f, "{file}: {field}{}", problem.message)?,
+                None => write!(f, "{file}: {field}{message}")?,
                 Some(pos) => {
-                    write!(
-                        f,
-                        "{file}:{}:{}: {field}{}",
-                        pos.line, pos.col, problem.message
-                    )?;
+                    write!(f, "{file}:{}:{}: {field}{message}", pos.line, pos.col)?;
                     write_snippet(f, text, pos)?;
                 }
             }
         }
         Ok(())
     }
+}
+
+/// A message quotes the value it is about: a 1 MB value must not come back whole.
+fn within_a_line(message: &str) -> String {
+    const MAX: usize = 300;
+    if message.chars().count() <= MAX {
+        return message.to_string();
+    }
+    message.chars().take(MAX).collect::<String>() + "…"
 }
 
 fn write_snippet(f: &mut fmt::Formatter<'_>, text: &str, pos: Pos) -> fmt::Result {

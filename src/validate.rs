@@ -14,7 +14,7 @@ pub const MAX_NAME: usize = 53;
 /// Hook Jobs are named `<release fullname>-<hook>` within 63 characters.
 const MAX_HOOK_NAME: usize = 30;
 /// Volume names the StatefulSet template uses itself.
-const RESERVED_VOLUMES: [&str; 2] = ["tmp", "config"];
+const RESERVED_VOLUMES: [&str; 3] = ["tmp", "config", "secret-files"];
 
 /// Checks the spec; on success returns the warnings (things that work, but maybe not as meant).
 pub fn validate(file: &SpecFile) -> Result<Vec<Problem>, Error> {

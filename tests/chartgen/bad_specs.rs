@@ -217,3 +217,31 @@ fn a_refused_secret_value_is_never_echoed() {
         )
     );
 }
+
+#[test]
+fn reading_is_bounded_a_bom_is_fine_and_messages_stay_short() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = chartgen(&["validate", "-f", "/proc/self/pagemap"], tmp.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    std::fs::write(tmp.path().join("chartgen.yaml"), format!("\u{feff}{BASE}")).unwrap();
+    let out = chartgen(&["validate"], tmp.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a byte-order mark: {}",
+        stderr(&out)
+    );
+    let long = "x".repeat(1_000_000);
+    std::fs::write(
+        tmp.path().join("chartgen.yaml"),
+        BASE.replace("repository: nginx", &format!("repository: \"{long}\"")),
+    )
+    .unwrap();
+    let out = chartgen(&["validate"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).len() < 1_000,
+        "{} bytes of error",
+        stderr(&out).len()
+    );
+}
