@@ -549,6 +549,12 @@ impl Checker {
             );
             if let Some(image) = &hook.image {
                 self.image(&join(&at, "image"), image);
+                // Hook pods pull with the chart's `imagePullSecrets`, like every pod of it.
+                self.require(
+                    image.pull_secrets.is_empty(),
+                    &join(&join(&at, "image"), "pullSecrets"),
+                    || "hook pods pull with the app's `image.pullSecrets`: list them there".into(),
+                );
             }
         }
     }
@@ -815,6 +821,19 @@ mod tests {
         assert_eq!(
             got,
             ["storage[0].size: \"10Gb\" is not a Kubernetes quantity (did you mean \"10Gi\"?)"]
+        );
+    }
+
+    #[test]
+    fn hook_images_take_no_pull_secrets_of_their_own() {
+        let got = messages(
+            "hooks:\n  - {name: m, events: [pre-install], command: [x], image: {repository: r, tag: \"1\", pullSecrets: [s]}}\n",
+        );
+        assert_eq!(
+            got,
+            [
+                "hooks[0].image.pullSecrets: hook pods pull with the app's `image.pullSecrets`: list them there"
+            ]
         );
     }
 
