@@ -96,6 +96,19 @@ impl Checker {
         self.problems.push((field.into(), message.into()));
     }
 
+    /// An integer Kubernetes stores as int32: from `min` to 2147483647. Past it, Helm prints
+    /// it as a float (`1e+06`) and the API refuses it, or a per-pod loop runs out of memory.
+    fn int32(&mut self, field: &str, value: i64, min: i64) {
+        let max = i64::from(i32::MAX);
+        self.require((min..=max).contains(&value), field, || {
+            if value < min {
+                format!("must be {min} or more")
+            } else {
+                format!("must be at most {max} (Kubernetes keeps it as a 32-bit integer)")
+            }
+        });
+    }
+
     fn warn(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.warnings.push((field.into(), message.into()));
     }
@@ -120,9 +133,7 @@ impl Checker {
         );
         let ports = spec.all_ports();
         self.ports(spec, &ports);
-        self.require(spec.replicas >= 0, "replicas", || {
-            "must be 0 or more".into()
-        });
+        self.int32("replicas", spec.replicas, 0);
         self.storage(&spec.storage);
         self.probes(&spec.probes, &ports);
         self.strategy(&spec.strategy, spec.replicas);
@@ -356,9 +367,7 @@ impl Checker {
         ];
         for (key, value, min) in timings {
             if let Some(value) = value {
-                self.require(value >= min, &join(at, key), || {
-                    format!("must be {min} or more")
-                });
+                self.int32(&join(at, key), value, min);
             }
         }
         if let Some(threshold) = probe.success_threshold
@@ -821,6 +830,20 @@ mod tests {
         assert_eq!(
             got,
             ["storage[0].size: \"10Gb\" is not a Kubernetes quantity (did you mean \"10Gi\"?)"]
+        );
+    }
+
+    #[test]
+    fn integers_kubernetes_keeps_as_int32_are_bounded() {
+        let got = messages(
+            "replicas: 9223372036854775807\nprobes:\n  readiness: {tcp: true, periodSeconds: 2147483648}\n",
+        );
+        assert_eq!(
+            got,
+            [
+                "replicas: must be at most 2147483647 (Kubernetes keeps it as a 32-bit integer)",
+                "probes.readiness.periodSeconds: must be at most 2147483647 (Kubernetes keeps it as a 32-bit integer)"
+            ]
         );
     }
 

@@ -25,7 +25,7 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             "Number of pods in the StatefulSet.",
             spec.replicas,
         )
-        .schema(json!({ "type": "integer", "minimum": 0 }))
+        .schema(json!({ "type": "integer", "minimum": 0, "maximum": i32::MAX }))
         .effect(Effect::Updates),
         image("image", "The application's container image.", &spec.image),
         Entry::data(
