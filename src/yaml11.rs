@@ -20,6 +20,13 @@ pub struct Problem {
     pub message: String,
 }
 
+/// A mapping's key waiting for its value: a name, or a plain `<<` (go-yaml v2 merges only an
+/// unquoted `<<`, or one tagged `!!merge`).
+enum Key {
+    Name(String),
+    Merge,
+}
+
 enum Frame {
     Seq {
         items: Vec<Value>,
@@ -27,25 +34,45 @@ enum Frame {
     },
     Map {
         map: Map<String, Value>,
-        key: Option<String>,
-        merges: Vec<Value>,
+        /// Keys the mapping itself sets: one twice is an error; a merged one may be replaced.
+        own: std::collections::HashSet<String>,
+        key: Option<Key>,
         anchor: usize,
     },
 }
 
+/// An anchored value, with what copying it costs and how deep it nests.
+struct Anchored {
+    value: Value,
+    size: usize,
+    depth: usize,
+}
+
 /// The first document of `text` as data; None when it is empty.
 pub fn parse(text: &str) -> Result<Option<Value>, Problem> {
+    if let Some(line) = raw_control_line(text) {
+        let message = "a control character, which YAML does not allow unescaped".into();
+        return Err(Problem { line, message });
+    }
     let mut builder = Builder::default();
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| Problem {
             line: e.marker().line(),
-            message: e.info().to_string(),
+            message: unquoted(e.info()),
         })?;
         let line = span.start.line();
         let fail = |message: String| Problem { line, message };
         match event {
             Event::DocumentEnd => break,
             Event::Scalar(value, style, anchor, tag) => {
+                let merge = style == ScalarStyle::Plain && value == "<<"
+                    || tag
+                        .as_deref()
+                        .is_some_and(|t| is_core(t) && t.suffix == "merge");
+                if merge && builder.awaits_key() {
+                    builder.merge_key();
+                    continue;
+                }
                 let value = scalar(&value, style, tag.as_deref()).map_err(fail)?;
                 builder.push(value, anchor).map_err(fail)?;
             }
@@ -59,8 +86,8 @@ pub fn parse(text: &str) -> Result<Option<Value>, Problem> {
             Event::MappingStart(anchor, _) => builder
                 .open(Frame::Map {
                     map: Map::new(),
+                    own: std::collections::HashSet::new(),
                     key: None,
-                    merges: Vec::new(),
                     anchor,
                 })
                 .map_err(fail)?,
@@ -71,11 +98,36 @@ pub fn parse(text: &str) -> Result<Option<Value>, Problem> {
     Ok(builder.document)
 }
 
+/// The line of a raw control character (tabs and line breaks apart), which go-yaml refuses.
+fn raw_control_line(text: &str) -> Option<usize> {
+    let at = text.find(|c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))?;
+    Some(text[..at].matches('\n').count() + 1)
+}
+
+/// A parser message without the document's text it quotes (`unexpected character: `@'`).
+fn unquoted(message: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(open) = rest.find('`') {
+        out.push_str(&rest[..open]);
+        match rest[open + 1..].find('\'') {
+            Some(close) => {
+                out.push('…');
+                rest = &rest[open + 1 + close + 1..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
-    /// Each anchored value, with its size.
-    anchors: HashMap<usize, (Value, usize)>,
+    anchors: HashMap<usize, Anchored>,
     document: Option<Value>,
     nodes: usize,
 }
@@ -90,31 +142,20 @@ impl Builder {
         Ok(())
     }
 
+    fn awaits_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    fn merge_key(&mut self) {
+        if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
+            *key = Some(Key::Merge);
+        }
+    }
+
     fn close(&mut self) -> Result<(), String> {
         let (value, anchor) = match self.stack.pop() {
             Some(Frame::Seq { items, anchor }) => (Value::Array(items), anchor),
-            Some(Frame::Map {
-                mut map,
-                merges,
-                anchor,
-                ..
-            }) => {
-                // `<<: *base` (or a list of them): keys of the mapping itself win.
-                for merged in merges {
-                    for source in match merged {
-                        Value::Array(sources) => sources,
-                        one => vec![one],
-                    } {
-                        let Value::Object(source) = source else {
-                            return Err("`<<` merges only mappings".into());
-                        };
-                        for (k, v) in source {
-                            map.entry(k).or_insert(v);
-                        }
-                    }
-                }
-                (Value::Object(map), anchor)
-            }
+            Some(Frame::Map { map, anchor, .. }) => (Value::Object(map), anchor),
             None => return Ok(()),
         };
         self.place(value, anchor)
@@ -125,11 +166,15 @@ impl Builder {
         self.place(value, anchor)
     }
 
-    /// An alias: a copy of its anchor's value, counted before it is made.
+    /// An alias: a copy of its anchor's value, counted (in size and depth) before it is made.
     fn alias(&mut self, id: usize) -> Result<(), String> {
-        let (value, size) = self.anchors.get(&id).ok_or("an alias to no anchor")?;
-        let (value, size) = (value.clone(), *size);
+        let anchored = self.anchors.get(&id).ok_or("an alias to no anchor")?;
+        let (size, depth) = (anchored.size, anchored.depth);
+        if self.stack.len() + depth > MAX_DEPTH {
+            return Err(format!("nested more than {MAX_DEPTH} levels deep"));
+        }
         self.count(size)?;
+        let value = self.anchors[&id].value.clone();
         self.place(value, 0)
     }
 
@@ -145,19 +190,38 @@ impl Builder {
 
     fn place(&mut self, value: Value, anchor: usize) -> Result<(), String> {
         if anchor > 0 {
-            self.anchors.insert(anchor, (value.clone(), size(&value)));
+            // Keeping a copy costs what the value holds, like an alias to it.
+            let (size, depth) = measure(&value);
+            self.count(size)?;
+            let anchored = Anchored {
+                value: value.clone(),
+                size,
+                depth,
+            };
+            self.anchors.insert(anchor, anchored);
         }
         match self.stack.last_mut() {
             None => self.document = Some(value),
             Some(Frame::Seq { items, .. }) => items.push(value),
-            Some(Frame::Map {
-                map, key, merges, ..
-            }) => match key.take() {
-                None => *key = Some(key_text(value)),
-                Some(k) if k == "<<" => merges.push(value),
-                Some(k) => {
-                    if map.contains_key(&k) {
-                        return Err(format!("the key `{k}` appears twice in one mapping"));
+            Some(Frame::Map { map, own, key, .. }) => match key.take() {
+                None => *key = Some(Key::Name(key_text(value))),
+                // Merged in document order, as go-yaml v2 does: a key set before `<<` is
+                // replaced, one set after it wins.
+                Some(Key::Merge) => {
+                    let sources = match value {
+                        Value::Array(sources) => sources,
+                        one => vec![one],
+                    };
+                    for source in sources {
+                        let Value::Object(source) = source else {
+                            return Err("`<<` merges only mappings".into());
+                        };
+                        map.extend(source);
+                    }
+                }
+                Some(Key::Name(k)) => {
+                    if !own.insert(k.clone()) {
+                        return Err("a key appears twice in one mapping".into());
                     }
                     map.insert(k, value);
                 }
@@ -167,13 +231,16 @@ impl Builder {
     }
 }
 
-/// How many values a value holds, itself included: what an alias to it costs.
-fn size(value: &Value) -> usize {
-    match value {
-        Value::Array(items) => 1 + items.iter().map(size).sum::<usize>(),
-        Value::Object(map) => 1 + map.values().map(size).sum::<usize>(),
-        _ => 1,
-    }
+/// How many values a value holds, itself included, and how deep it nests.
+fn measure(value: &Value) -> (usize, usize) {
+    let children: Vec<(usize, usize)> = match value {
+        Value::Array(items) => items.iter().map(measure).collect(),
+        Value::Object(map) => map.values().map(measure).collect(),
+        _ => return (1, 0),
+    };
+    let size = 1 + children.iter().map(|c| c.0).sum::<usize>();
+    let depth = 1 + children.iter().map(|c| c.1).max().unwrap_or(0);
+    (size, depth)
 }
 
 /// A map key as sigs.k8s.io/yaml makes it a JSON key: the text of the resolved scalar.
@@ -185,30 +252,44 @@ fn key_text(value: Value) -> String {
     }
 }
 
+/// Whether a tag is one of YAML's own (`!!int`, `tag:yaml.org,2002:int`).
+fn is_core(tag: &Tag) -> bool {
+    tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!"
+}
+
 fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
-    let core = tag.filter(|t| t.handle == "tag:yaml.org,2002:" || t.handle == "!!");
-    match core.map(|t| t.suffix.as_str()) {
-        Some("str") => return Ok(Value::String(text.into())),
-        Some(kind @ ("int" | "float" | "bool" | "null")) => {
-            let value = resolve(text);
-            let fits = match kind {
-                "int" => value.is_i64() || value.is_u64(),
-                "float" => value.is_number(),
-                "bool" => value.is_boolean(),
-                _ => value.is_null(),
-            };
-            return if fits {
-                Ok(value)
-            } else {
-                Err(format!("a value tagged !!{kind} is not one"))
-            };
+    let Some(tag) = tag else {
+        return Ok(match style {
+            ScalarStyle::Plain => resolve(text),
+            _ => Value::String(text.into()),
+        });
+    };
+    // go-yaml v2 reads a scalar under any tag but its own as text.
+    let kind = if is_core(tag) {
+        tag.suffix.as_str()
+    } else {
+        "str"
+    };
+    let wrong = || format!("a value tagged !!{kind} is not one");
+    match kind {
+        "int" => integer(&text.replace('_', "")).ok_or_else(wrong),
+        "float" => Some(resolve(text))
+            .filter(Value::is_number)
+            .ok_or_else(wrong),
+        "bool" => Some(resolve(text))
+            .filter(Value::is_boolean)
+            .ok_or_else(wrong),
+        "null" => Some(resolve(text)).filter(Value::is_null).ok_or_else(wrong),
+        "binary" => {
+            use base64::Engine;
+            let compact: String = text.split_whitespace().collect();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(compact)
+                .map_err(|_| wrong())?;
+            Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         }
-        _ => {}
+        _ => Ok(Value::String(text.into())),
     }
-    Ok(match style {
-        ScalarStyle::Plain => resolve(text),
-        _ => Value::String(text.into()),
-    })
 }
 
 /// A plain scalar as go-yaml v2 resolves it: null, a YAML 1.1 boolean, an integer (decimal,
@@ -231,11 +312,14 @@ fn resolve(text: &str) -> Value {
     if let Some(n) = integer(&plain) {
         return n;
     }
+    // Go's float parser takes `_` only between digits.
     if is_float(&plain)
+        && !text.contains("._")
+        && !text.contains("_.")
         && let Ok(f) = plain.parse::<f64>()
     {
         // JSON has one number: an integral float is that integer.
-        if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        if f.fract() == 0.0 && f.abs() < 9.2e18 {
             return Value::from(f as i64);
         }
         if let Some(n) = Number::from_f64(f) {
@@ -245,31 +329,38 @@ fn resolve(text: &str) -> Value {
     Value::String(text.into())
 }
 
+/// An integer as Go's `strconv.ParseInt(s, 0, 64)` (then `ParseUint`) reads it: a sign,
+/// then decimal, or `0x`, `0o`, `0b` or a leading `0` for hex, octal, binary and octal.
 fn integer(plain: &str) -> Option<Value> {
     let (negative, digits) = match plain.as_bytes().first()? {
         b'-' => (true, &plain[1..]),
         b'+' => (false, &plain[1..]),
         _ => (false, plain),
     };
-    let (radix, body) = if let Some(hex) = digits.strip_prefix("0x") {
+    let lower = digits.to_ascii_lowercase();
+    let (radix, body) = if let Some(hex) = lower.strip_prefix("0x") {
         (16, hex)
-    } else if let Some(binary) = digits.strip_prefix("0b") {
+    } else if let Some(binary) = lower.strip_prefix("0b") {
         (2, binary)
-    } else if digits.len() > 1 && digits.starts_with('0') {
-        (8, &digits[1..])
+    } else if let Some(octal) = lower.strip_prefix("0o") {
+        (8, octal)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
     } else {
-        (10, digits)
+        (10, lower.as_str())
     };
-    if body.is_empty() {
+    if body.is_empty() || body.starts_with(['+', '-']) {
         return None;
     }
     let magnitude = u64::from_str_radix(body, radix).ok()?;
-    if negative {
-        let n = i64::try_from(magnitude).ok()?;
-        Some(Value::from(-n))
-    } else {
-        Some(Value::from(magnitude))
+    if !negative {
+        return Some(Value::from(magnitude));
     }
+    if magnitude == 1 << 63 {
+        return Some(Value::from(i64::MIN));
+    }
+    let n = i64::try_from(magnitude).ok()?;
+    Some(Value::from(-n))
 }
 
 /// go-yaml v2's float form: `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
@@ -326,6 +417,64 @@ mod tests {
     }
 
     #[test]
+    fn what_an_attack_found_reads_as_go_yaml_v2_does() {
+        assert_eq!(
+            read(
+                "a: 0o17\nb: 0X1F\nc: 0B101\nd: -9223372036854775808\ne: ._5\nf: 1e16\ng: !custom 5\nh: !!binary aGVsbG8=\n"
+            ),
+            json!({"a": 15, "b": 31, "c": 5, "d": i64::MIN, "e": "._5", "f": 10000000000000000_i64,
+                   "g": "5", "h": "hello"})
+        );
+        assert!(parse("a: !!int 1.0\n").is_err());
+        // Merges in document order; a quoted `<<` is a key like any other.
+        assert_eq!(
+            read(
+                "x: &b {a: '9'}\nm: {a: '1', <<: *b}\nmm: {<<: *b, a: '2'}\nq: {\"<<\": {a: '3'}}\n"
+            ),
+            json!({"x": {"a": "9"}, "m": {"a": "9"}, "mm": {"a": "2"}, "q": {"<<": {"a": "3"}}})
+        );
+    }
+
+    #[test]
+    fn errors_quote_nothing_of_the_document() {
+        for text in [
+            "s: {S3CR3T, S3CR3T}\n",
+            "? [S3CR3T]\n: 1\n? [S3CR3T]\n: 2\n",
+            "p: @S3CR3T\n",
+            "p: a\u{1}S3CR3T\n",
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(
+                !err.message.contains("S3CR3T") && !err.message.contains('@'),
+                "{text:?}: {}",
+                err.message
+            );
+        }
+    }
+
+    #[test]
+    fn anchors_cost_their_copies_and_aliases_their_depth() {
+        let mut nested = String::from("a: ");
+        for i in 0..200 {
+            nested.push_str(&format!("&a{i} ["));
+        }
+        nested.push_str(&vec!["0"; 10_000].join(","));
+        nested.push_str(&"]".repeat(200));
+        nested.push('\n');
+        assert!(parse(&nested).unwrap_err().message.contains("alias bomb"));
+        let mut deep = String::from("- &s0 [0]\n");
+        for k in 1..10 {
+            deep.push_str(&format!(
+                "- &s{k} {}*s{}{}\n",
+                "[".repeat(100),
+                k - 1,
+                "]".repeat(100)
+            ));
+        }
+        assert!(parse(&deep).unwrap_err().message.contains("levels deep"));
+    }
+
+    #[test]
     fn anchors_aliases_and_merge_keys() {
         let got = read("base: &b {x: 1, z: 2}\nuse: {<<: *b, z: 3}\nlist: [*b]\n");
         assert_eq!(
@@ -352,7 +501,7 @@ mod tests {
         let twice = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
         assert_eq!(
             (twice.line, twice.message.as_str()),
-            (3, "the key `a` appears twice in one mapping")
+            (3, "a key appears twice in one mapping")
         );
         assert_eq!(parse("# nothing\n").unwrap(), None);
     }
