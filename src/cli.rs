@@ -48,7 +48,7 @@ pub enum Command {
     Presets,
     /// Regenerate the chart from its spec. Files chartgen does not generate are left alone.
     Generate {
-        /// Chart folders holding chartgen.yaml [default: .]
+        /// Chart folders holding chartgen.yaml, or those chartgen.yaml files [default: .]
         dirs: Vec<PathBuf>,
         /// Spec file [default: DIR/chartgen.yaml] (one chart only)
         #[arg(short = 'f', long = "file")]
@@ -70,7 +70,7 @@ pub enum Command {
     /// a running release, upgrade hazards and the version bump. Writes nothing; exit 1 when
     /// there are differences.
     Diff {
-        /// Chart folders holding chartgen.yaml [default: .]
+        /// Chart folders holding chartgen.yaml, or those chartgen.yaml files [default: .]
         dirs: Vec<PathBuf>,
         /// Spec file [default: DIR/chartgen.yaml] (one chart only)
         #[arg(short = 'f', long = "file")]
@@ -121,11 +121,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
     },
-    /// Check a spec; write nothing.
+    /// Check specs (and that they render); write nothing.
     Validate {
-        /// Chart folder holding chartgen.yaml [default: .]
-        dir: Option<PathBuf>,
-        /// Spec file [default: DIR/chartgen.yaml]
+        /// Chart folders holding chartgen.yaml, or those chartgen.yaml files [default: .]
+        dirs: Vec<PathBuf>,
+        /// Spec file [default: DIR/chartgen.yaml] (one chart only)
         #[arg(short = 'f', long = "file")]
         file: Option<PathBuf>,
     },

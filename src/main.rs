@@ -143,6 +143,14 @@ fn run(command: Command) -> Vec<(PathBuf, Outcome)> {
             };
             vec![(PathBuf::from("."), outcome)]
         }
+        Command::Validate { dirs, file } => for_each_chart(&dirs, file, None, false, |spec, _| {
+            let warnings = app::check(spec)?;
+            Ok(Outcome {
+                out: format!("{}: ok\n", spec.display()),
+                err: warnings_text(&warnings),
+                code: EXIT_OK,
+            })
+        }),
         other => vec![(
             PathBuf::from("."),
             single(other).unwrap_or_else(|e| Outcome::failed(&e)),
@@ -186,23 +194,16 @@ fn single(command: Command) -> Result<Outcome, Error> {
                 let _ = writeln!(out, "{name:<10} {}", presets::summary(&name));
             }
         }
-        Command::Validate { dir, file } => {
-            let (spec, _) = locate(dir.as_deref(), file.as_deref(), None);
-            let warnings = app::check(&spec)?;
-            let _ = writeln!(out, "{}: ok", spec.display());
-            return Ok(Outcome {
-                out,
-                err: warnings_text(&warnings),
-                code: EXIT_OK,
-            });
-        }
         Command::Schema => out = schema_json().to_string(),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "chartgen", &mut script);
             out = String::from_utf8_lossy(&script).into_owned();
         }
-        Command::Generate { .. } | Command::Diff { .. } | Command::Review { .. } => {
+        Command::Generate { .. }
+        | Command::Diff { .. }
+        | Command::Review { .. }
+        | Command::Validate { .. } => {
             unreachable!("handled in run")
         }
     }
@@ -265,7 +266,7 @@ fn check_chart(spec: &Path, out: &Path) -> Result<Outcome, Error> {
     let pending = app::pending(spec, out)?;
     let changes = pending.changes;
     Ok(Outcome {
-        out: stat(&changes),
+        out: stat(&changes, spec, out),
         err: warnings_text(&pending.warnings) + &advice_text(pending.review.as_ref()),
         code: if changes.is_empty() {
             EXIT_OK
@@ -313,10 +314,11 @@ fn summary(done: &Done) -> Outcome {
     }
 }
 
-/// One line per file that would change, like `git diff --stat`; nothing when up to date.
-fn stat(changes: &[Change]) -> String {
+/// One line per file that would change, like `git diff --stat`, then which chart and the
+/// command that updates it; nothing when up to date.
+fn stat(changes: &[Change], spec: &Path, chart: &Path) -> String {
     let width = changes.iter().map(|c| c.path.len()).max().unwrap_or(0);
-    let mut out = String::new();
+    let mut text = String::new();
     for change in changes {
         let (add, del) = counts(&change.old, &change.new);
         let mark = match change.action {
@@ -324,16 +326,33 @@ fn stat(changes: &[Change]) -> String {
             Action::Update => 'M',
             Action::Remove => 'D',
         };
-        let _ = writeln!(out, "{mark} {:<width$} | +{add} -{del}", change.path);
+        let _ = writeln!(text, "{mark} {:<width$} | +{add} -{del}", change.path);
     }
     if !changes.is_empty() {
         let _ = writeln!(
-            out,
-            "{} file(s) out of date: run `chartgen generate`",
-            changes.len()
+            text,
+            "{} file(s) out of date{}",
+            changes.len(),
+            regenerate_advice(spec, chart)
         );
     }
-    out
+    text
+}
+
+/// Where a stale chart is, unless it is the current folder, and the command that updates it.
+fn regenerate_advice(spec: &Path, chart: &Path) -> String {
+    let here = chart == Path::new(".");
+    let beside = spec == chart.join(app::SPEC_FILE) || (here && spec == Path::new(app::SPEC_FILE));
+    match (beside, here) {
+        (true, true) => ": run `chartgen generate`".to_string(),
+        (true, false) => format!(" in {0}: run `chartgen generate {0}`", chart.display()),
+        (false, _) => format!(
+            " in {}: run `chartgen generate -f {} -o {}`",
+            chart.display(),
+            spec.display(),
+            chart.display()
+        ),
+    }
 }
 
 /// The error once, with every cause below it.
