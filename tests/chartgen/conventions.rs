@@ -1,10 +1,11 @@
-//! The conventions around the binary: pre-commit hooks run by the real pre-commit.
+//! The conventions around the binary: pre-commit hooks run by the real pre-commit, and the
+//! pull-request review script.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::support::{chartgen, git_ok, root, stderr, stdout, venv_program};
+use crate::support::{chartgen, git, git_ok, root, stderr, stdout, venv_program};
 
 const SPEC: &str = "name: web\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
 
@@ -90,5 +91,111 @@ fn pre_commit_hooks_pass_a_fresh_chart_and_name_a_stale_one_or_a_bad_spec() {
     assert!(
         text.contains("error: charts/web/chartgen.yaml:6:11: replicas: must be 0 or more\n"),
         "{text}"
+    );
+}
+
+/// A StatefulSet with one claim template of `size`, as `helm template` prints it.
+fn shop_manifest(size: &str) -> String {
+    format!(
+        "---\n# Source: shop/templates/statefulset.yaml\napiVersion: apps/v1\nkind: StatefulSet\n\
+         metadata:\n  name: shop\nspec:\n  serviceName: shop\n  selector:\n    matchLabels: {{app: shop}}\n  \
+         template:\n    metadata:\n      labels: {{app: shop}}\n    spec:\n      containers:\n        \
+         - {{name: shop, image: \"shop:1\"}}\n  volumeClaimTemplates:\n    - metadata: {{name: data}}\n      \
+         spec:\n        accessModes: [ReadWriteOnce]\n        resources:\n          requests: {{storage: {size}}}\n"
+    )
+}
+
+#[test]
+fn pr_review_comments_on_each_changed_spec_and_chart() {
+    let repo = repo_with_chart();
+    let shop = repo.path().join("charts/shop");
+    std::fs::create_dir_all(&shop).unwrap();
+    std::fs::write(
+        shop.join("Chart.yaml"),
+        "apiVersion: v2\nname: shop\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    // What the stub helm prints for this chart.
+    std::fs::write(shop.join("rendered.yaml"), shop_manifest("1Gi")).unwrap();
+    std::fs::create_dir(repo.path().join("docs")).unwrap();
+    std::fs::write(repo.path().join("docs/notes.md"), "notes\n").unwrap();
+    commit_all(repo.path(), "base");
+    git_ok(repo.path(), &["branch", "base"]);
+
+    let spec = repo.path().join("charts/web/chartgen.yaml");
+    std::fs::write(&spec, format!("{SPEC}replicas: 3\n")).unwrap();
+    let out = chartgen(&["generate", "charts/web"], repo.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::write(shop.join("rendered.yaml"), shop_manifest("5Gi")).unwrap();
+    std::fs::write(repo.path().join("docs/notes.md"), "more notes\n").unwrap();
+    commit_all(repo.path(), "change");
+
+    let stubs = tempfile::tempdir().unwrap();
+    let helm = stubs.path().join("helm");
+    std::fs::write(
+        &helm,
+        "#!/bin/sh\n# helm template RELEASE CHART: the chart's rendered.yaml, if any\n\
+         [ \"$1\" = template ] || exit 64\n\
+         if [ -f \"$3/rendered.yaml\" ]; then cat \"$3/rendered.yaml\"; fi\n",
+    )
+    .unwrap();
+    let made = Command::new("chmod").arg("+x").arg(&helm).status().unwrap();
+    assert!(made.success());
+    let out = Command::new("bash")
+        .arg(root().join("scripts/pr-review.sh"))
+        .arg("base")
+        .current_dir(repo.path())
+        .env("PATH", path_with(&[stubs.path(), chartgen_dir()]))
+        .output()
+        .expect("bash runs");
+    let comment = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{comment}{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+
+    // What chartgen itself says of each change, compared with the base another way: the
+    // base chart regenerated from the old spec, the renders written out.
+    let oracle = tempfile::tempdir().unwrap();
+    let old_web = oracle.path().join("web");
+    std::fs::create_dir(&old_web).unwrap();
+    std::fs::write(old_web.join("chartgen.yaml"), SPEC).unwrap();
+    assert!(chartgen(&["generate"], &old_web).status.success());
+    let files = [
+        ("old.yaml", shop_manifest("1Gi")),
+        ("new.yaml", shop_manifest("5Gi")),
+        ("empty.yaml", String::new()),
+    ];
+    for (name, text) in &files {
+        std::fs::write(oracle.path().join(name), text).unwrap();
+    }
+    let o = |name: &str| oracle.path().join(name).to_str().unwrap().to_string();
+    let says = |args: &[&str], code: i32| {
+        let markdown = ["--format", "markdown", "--color", "never"];
+        let out = chartgen(&[args, &markdown[..]].concat(), repo.path());
+        assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let web_diff = says(&["diff", "charts/web", "--against", &o("web")], 1);
+    let shop_review = says(&["review", &o("old.yaml"), &o("new.yaml")], 1);
+    let web_review = says(&["review", &o("empty.yaml"), &o("empty.yaml")], 0);
+    let base =
+        String::from_utf8(git(repo.path(), &["rev-parse", "--short", "base"]).stdout).unwrap();
+    let expected = format!(
+        "**chartgen**: what this change does to specs and charts since `{}`, the merge base \
+         with `base`.\n\n\
+         ## `charts/web`: the chart its spec generates\n\n{web_diff}\n\
+         ## `charts/shop`: the objects `helm template` renders\n\n{shop_review}\n\
+         ## `charts/web`: the objects `helm template` renders\n\n{web_review}",
+        base.trim()
+    );
+    assert_eq!(comment, expected);
+    assert!(
+        web_diff.contains("| `replicaCount` | `1` | `3` | updates |"),
+        "{web_diff}"
+    );
+    assert!(
+        shop_review.contains(
+            "| `spec.volumeClaimTemplates[data].spec.resources.requests.storage` | `1Gi` | `5Gi` |"
+        ),
+        "{shop_review}"
     );
 }
