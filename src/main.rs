@@ -191,7 +191,7 @@ fn single(command: Command) -> Result<Outcome, Error> {
         }
         Command::Presets => {
             for name in presets::names() {
-                let _ = writeln!(out, "{name:<10} {}", presets::summary(&name));
+                let _ = writeln!(out, "{name:<10} {}", presets::summary(name));
             }
         }
         Command::Schema => out = schema_json().to_string(),
@@ -200,6 +200,7 @@ fn single(command: Command) -> Result<Outcome, Error> {
             clap_complete::generate(shell, &mut Cli::command(), "chartgen", &mut script);
             out = String::from_utf8_lossy(&script).into_owned();
         }
+        Command::Man { command } => out = man_page(command.as_deref())?,
         Command::Generate { .. }
         | Command::Diff { .. }
         | Command::Review { .. }
@@ -211,6 +212,27 @@ fn single(command: Command) -> Result<Outcome, Error> {
         out,
         ..Outcome::default()
     })
+}
+
+/// The roff man page chartgen(1), or chartgen-COMMAND(1), which the first one lists.
+fn man_page(command: Option<&str>) -> Result<String, Error> {
+    let mut cli = Cli::command().disable_help_subcommand(true);
+    cli.build();
+    let page = match command {
+        None => cli,
+        Some(name) => cli.find_subcommand(name).cloned().ok_or_else(|| {
+            let known: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+            let message = format!("no command {name:?} (commands: {})", known.join(", "));
+            Error::Flags {
+                flags: vec![("COMMAND".to_string(), message)],
+            }
+        })?,
+    };
+    let mut roff = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut roff)
+        .expect("writing into memory cannot fail");
+    Ok(String::from_utf8_lossy(&roff).into_owned())
 }
 
 /// Runs `work` for every chart the command names, in parallel, each with its spec and folder.

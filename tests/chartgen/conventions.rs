@@ -1,5 +1,5 @@
-//! The conventions around the binary: pre-commit hooks run by the real pre-commit, and the
-//! pull-request review script.
+//! The conventions around the binary: pre-commit hooks run by the real pre-commit, the
+//! pull-request review script, and the man page.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -197,5 +197,37 @@ fn pr_review_comments_on_each_changed_spec_and_chart() {
             "| `spec.volumeClaimTemplates[data].spec.resources.requests.storage` | `1Gi` | `5Gi` |"
         ),
         "{shop_review}"
+    );
+}
+
+#[test]
+fn man_prints_a_roff_page_for_chartgen_and_for_each_command() {
+    let here = Path::new(".");
+    let out = chartgen(&["man"], here);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = stdout(&out);
+    assert!(page.contains("\n.TH chartgen 1 "), "{page}");
+    assert!(page.contains("\n.SH NAME\nchartgen \\- Compile a typed application spec"));
+    assert!(
+        page.contains("chartgen\\-review(1)"),
+        "lists the command pages"
+    );
+
+    let out = chartgen(&["man", "new"], here);
+    let page = stdout(&out);
+    assert!(page.contains("\n.TH chartgen-new 1 "), "{page}");
+    for preset in chartgen::presets::names() {
+        assert!(
+            page.contains(&format!("\n.IP \\(bu 2\n{preset}\n")),
+            "the presets: {page}"
+        );
+    }
+
+    let out = chartgen(&["man", "nope"], here);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: COMMAND: no command \"nope\" (commands: new, presets, generate, diff, review, \
+         validate, schema, completions, man)\n"
     );
 }
