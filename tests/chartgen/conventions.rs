@@ -1,11 +1,11 @@
 //! The conventions around the binary: pre-commit hooks run by the real pre-commit, the
-//! pull-request review script, and the man page.
+//! pull-request review script, the man page, and what `cargo package` ships.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::support::{chartgen, git, git_ok, root, stderr, stdout, venv_program};
+use crate::support::{chartgen, git, git_ok, root, snapshot, stderr, stdout, venv_program};
 
 const SPEC: &str = "name: web\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
 
@@ -230,4 +230,25 @@ fn man_prints_a_roff_page_for_chartgen_and_for_each_command() {
         "error: COMMAND: no command \"nope\" (commands: new, presets, generate, diff, review, \
          validate, schema, completions, man)\n"
     );
+}
+
+#[test]
+fn cargo_package_ships_what_the_binary_embeds() {
+    let out = Command::new(env!("CARGO"))
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .current_dir(root())
+        .output()
+        .expect("cargo runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listed = stdout(&out);
+    let listed: Vec<&str> = listed.lines().collect();
+    for folder in ["templates", "presets"] {
+        for file in snapshot(&root().join(folder)).keys() {
+            let path = format!("{folder}/{file}");
+            assert!(listed.contains(&path.as_str()), "{path} is not packaged");
+        }
+    }
+    for file in ["schema/chartgen.schema.json", "README.md", "Cargo.lock"] {
+        assert!(listed.contains(&file), "{file} is not packaged");
+    }
 }
