@@ -8,14 +8,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v git >/dev/null || { echo "scripts/test.sh needs git: apt-get install git" >&2; exit 2; }
+python3 -c 'import sys, ensurepip; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || {
+  echo "scripts/test.sh needs Python 3.10 or newer with its venv module" \
+    "(Debian, Ubuntu: apt-get install python3-venv)" >&2
+  exit 2
+}
 venv=.venv
 stamp="$venv/.installed-requirements"
 if ! cmp -s tests/requirements.txt "$stamp" 2>/dev/null; then
-  python3 -c 'import sys, ensurepip; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || {
-    echo "scripts/test.sh needs Python 3.10 or newer with its venv module" \
-      "(Debian, Ubuntu: apt-get install python3-venv)" >&2
-    exit 2
-  }
   echo "== setting up $venv (helm-python-sdk, kubernetes-validate, pre-commit)"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/requirements.txt
