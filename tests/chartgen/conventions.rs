@@ -251,4 +251,18 @@ fn cargo_package_ships_what_the_binary_embeds() {
     for file in ["schema/chartgen.schema.json", "README.md", "Cargo.lock"] {
         assert!(listed.contains(&file), "{file} is not packaged");
     }
+    let shipped = [
+        "src/",
+        "templates/",
+        "presets/",
+        "schema/",
+        "README.md",
+        "Cargo.",
+        ".cargo_vcs_info.json",
+    ];
+    let stray: Vec<&&str> = listed
+        .iter()
+        .filter(|l| !shipped.iter().any(|s| l.starts_with(s)))
+        .collect();
+    assert!(stray.is_empty(), "packaged but not needed: {stray:?}");
 }
