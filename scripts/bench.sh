@@ -6,7 +6,8 @@
 #  3. `generate --check` over 500 charts
 #  4. `diff -ru` and `git diff --no-index` on the large change's trees
 #  5. `chartgen diff` of one chart against its spec vs `diff -ru` of the same two folders, for
-#     the shipped binary (scripts/release.sh) and the one `cargo build --release` makes
+#     the shipped binary (scripts/release.sh: profile dist, fat LTO, static) and the one
+#     `cargo build --release` makes (no LTO, dynamic)
 #  6. the floor under 5: process start; + reading and checking the spec; + rendering it and
 #     reading the chart on disk (`generate --check` of an up-to-date chart)
 #  7. `chartgen diff` of a large chart (190 hooks, 204 files) against its spec vs `diff -ru`
@@ -17,9 +18,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "bench.sh needs hyperfine: apt-get install hyperfine" >&2; exit 2; }
 
-bin=$(bash scripts/release.sh)
+bin=$(bash scripts/release.sh) # the shipped binary: profile dist, static
 cargo build --release --quiet
-dynamic="$PWD/target/release/chartgen"
+dynamic="${CARGO_TARGET_DIR:-$PWD/target}/release/chartgen"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

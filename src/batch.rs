@@ -6,13 +6,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::app::SPEC_FILE;
 
-/// The chart folders named on the command line; with `recursive`, every folder below them that
-/// holds a chartgen.yaml, skipping hidden and git-ignored folders (as ripgrep does).
+/// The chart folders named on the command line, each by its folder or its chartgen.yaml (as
+/// pre-commit names changed files); with `recursive`, every folder below them that holds a
+/// chartgen.yaml, skipping hidden and git-ignored folders (as ripgrep does).
 pub fn chart_dirs(dirs: &[PathBuf], recursive: bool) -> Vec<PathBuf> {
     let roots: Vec<PathBuf> = if dirs.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        dirs.to_vec()
+        dirs.iter().map(|d| folder_of(d)).collect()
     };
     if !recursive {
         return roots;
@@ -38,6 +39,17 @@ pub fn chart_dirs(dirs: &[PathBuf], recursive: bool) -> Vec<PathBuf> {
     found.sort();
     found.dedup();
     found
+}
+
+/// The chart folder a command-line path names: the folder itself, or a spec file's folder.
+fn folder_of(path: &Path) -> PathBuf {
+    if path.file_name().is_some_and(|n| n == SPEC_FILE) && path.is_file() {
+        return match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+    }
+    path.to_path_buf()
 }
 
 /// Runs `work` on every item on all cores; results come back in the items' order.
@@ -106,5 +118,23 @@ mod tests {
         std::fs::write(root.join(".gitignore"), "build/\n").unwrap();
         let found = chart_dirs(&[root.to_path_buf()], true);
         assert_eq!(found, [root.join("a"), root.join("b/c")]);
+    }
+
+    #[test]
+    fn a_spec_file_names_its_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let spec = tmp.path().join("a").join(SPEC_FILE);
+        std::fs::create_dir(tmp.path().join("a")).unwrap();
+        std::fs::write(&spec, "").unwrap();
+        let named = [spec, tmp.path().join("b"), PathBuf::from(SPEC_FILE)];
+        assert_eq!(
+            chart_dirs(&named, false),
+            [
+                tmp.path().join("a"),
+                tmp.path().join("b"),
+                PathBuf::from(SPEC_FILE)
+            ],
+            "a folder, or a spec file that does not exist, stays as it is"
+        );
     }
 }

@@ -23,7 +23,7 @@ pub enum Command {
         /// Chart name (a DNS-1123 label), also the folder created
         name: String,
         /// Starting spec (`chartgen presets` lists them)
-        #[arg(long, default_value = crate::presets::DEFAULT)]
+        #[arg(long, default_value = crate::presets::DEFAULT, value_parser = Offered(crate::presets::names))]
         preset: String,
         /// Image, as REPO or REPO:TAG
         #[arg(long, value_name = "REPO[:TAG]")]
@@ -48,7 +48,7 @@ pub enum Command {
     Presets,
     /// Regenerate the chart from its spec. Files chartgen does not generate are left alone.
     Generate {
-        /// Chart folders holding chartgen.yaml [default: .]
+        /// Chart folders holding chartgen.yaml, or those chartgen.yaml files [default: .]
         dirs: Vec<PathBuf>,
         /// Spec file [default: DIR/chartgen.yaml] (one chart only)
         #[arg(short = 'f', long = "file")]
@@ -70,7 +70,7 @@ pub enum Command {
     /// a running release, upgrade hazards and the version bump. Writes nothing; exit 1 when
     /// there are differences.
     Diff {
-        /// Chart folders holding chartgen.yaml [default: .]
+        /// Chart folders holding chartgen.yaml, or those chartgen.yaml files [default: .]
         dirs: Vec<PathBuf>,
         /// Spec file [default: DIR/chartgen.yaml] (one chart only)
         #[arg(short = 'f', long = "file")]
@@ -121,11 +121,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
     },
-    /// Check a spec; write nothing.
+    /// Check specs (and that they render); write nothing.
     Validate {
-        /// Chart folder holding chartgen.yaml [default: .]
-        dir: Option<PathBuf>,
-        /// Spec file [default: DIR/chartgen.yaml]
+        /// Chart folders holding chartgen.yaml, or those chartgen.yaml files [default: .]
+        dirs: Vec<PathBuf>,
+        /// Spec file [default: DIR/chartgen.yaml] (one chart only)
         #[arg(short = 'f', long = "file")]
         file: Option<PathBuf>,
     },
@@ -133,6 +133,40 @@ pub enum Command {
     Schema,
     /// Print a shell completion script, e.g. `chartgen completions bash > /etc/bash_completion.d/chartgen`.
     Completions { shell: clap_complete::Shell },
+    /// Print the man page: chartgen(1), or chartgen-COMMAND(1) for one command, e.g.
+    /// `chartgen man | man -l -`.
+    Man {
+        /// The command whose page to print [default: chartgen itself]
+        command: Option<String>,
+    },
+}
+
+/// A value offered to shell completion and listed in help and the man page, but checked by
+/// chartgen, which words the error like its other flag errors.
+#[derive(Clone)]
+struct Offered(fn() -> Vec<&'static str>);
+
+impl clap::builder::TypedValueParser for Offered {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            (self.0)()
+                .into_iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -143,6 +143,14 @@ fn run(command: Command) -> Vec<(PathBuf, Outcome)> {
             };
             vec![(PathBuf::from("."), outcome)]
         }
+        Command::Validate { dirs, file } => for_each_chart(&dirs, file, None, false, |spec, _| {
+            let warnings = app::check(spec)?;
+            Ok(Outcome {
+                out: format!("{}: ok\n", spec.display()),
+                err: warnings_text(&warnings),
+                code: EXIT_OK,
+            })
+        }),
         other => vec![(
             PathBuf::from("."),
             single(other).unwrap_or_else(|e| Outcome::failed(&e)),
@@ -183,18 +191,8 @@ fn single(command: Command) -> Result<Outcome, Error> {
         }
         Command::Presets => {
             for name in presets::names() {
-                let _ = writeln!(out, "{name:<10} {}", presets::summary(&name));
+                let _ = writeln!(out, "{name:<10} {}", presets::summary(name));
             }
-        }
-        Command::Validate { dir, file } => {
-            let (spec, _) = locate(dir.as_deref(), file.as_deref(), None);
-            let warnings = app::check(&spec)?;
-            let _ = writeln!(out, "{}: ok", spec.display());
-            return Ok(Outcome {
-                out,
-                err: warnings_text(&warnings),
-                code: EXIT_OK,
-            });
         }
         Command::Schema => out = schema_json().to_string(),
         Command::Completions { shell } => {
@@ -202,7 +200,11 @@ fn single(command: Command) -> Result<Outcome, Error> {
             clap_complete::generate(shell, &mut Cli::command(), "chartgen", &mut script);
             out = String::from_utf8_lossy(&script).into_owned();
         }
-        Command::Generate { .. } | Command::Diff { .. } | Command::Review { .. } => {
+        Command::Man { command } => out = man_page(command.as_deref())?,
+        Command::Generate { .. }
+        | Command::Diff { .. }
+        | Command::Review { .. }
+        | Command::Validate { .. } => {
             unreachable!("handled in run")
         }
     }
@@ -210,6 +212,27 @@ fn single(command: Command) -> Result<Outcome, Error> {
         out,
         ..Outcome::default()
     })
+}
+
+/// The roff man page chartgen(1), or chartgen-COMMAND(1), which the first one lists.
+fn man_page(command: Option<&str>) -> Result<String, Error> {
+    let mut cli = Cli::command().disable_help_subcommand(true);
+    cli.build();
+    let page = match command {
+        None => cli,
+        Some(name) => cli.find_subcommand(name).cloned().ok_or_else(|| {
+            let known: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+            let message = format!("no command {name:?} (commands: {})", known.join(", "));
+            Error::Flags {
+                flags: vec![("COMMAND".to_string(), message)],
+            }
+        })?,
+    };
+    let mut roff = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut roff)
+        .expect("writing into memory cannot fail");
+    Ok(String::from_utf8_lossy(&roff).into_owned())
 }
 
 /// Runs `work` for every chart the command names, in parallel, each with its spec and folder.
@@ -265,7 +288,7 @@ fn check_chart(spec: &Path, out: &Path) -> Result<Outcome, Error> {
     let pending = app::pending(spec, out)?;
     let changes = pending.changes;
     Ok(Outcome {
-        out: stat(&changes),
+        out: stat(&changes, spec, out),
         err: warnings_text(&pending.warnings) + &advice_text(pending.review.as_ref()),
         code: if changes.is_empty() {
             EXIT_OK
@@ -313,10 +336,11 @@ fn summary(done: &Done) -> Outcome {
     }
 }
 
-/// One line per file that would change, like `git diff --stat`; nothing when up to date.
-fn stat(changes: &[Change]) -> String {
+/// One line per file that would change, like `git diff --stat`, then which chart and the
+/// command that updates it; nothing when up to date.
+fn stat(changes: &[Change], spec: &Path, chart: &Path) -> String {
     let width = changes.iter().map(|c| c.path.len()).max().unwrap_or(0);
-    let mut out = String::new();
+    let mut text = String::new();
     for change in changes {
         let (add, del) = counts(&change.old, &change.new);
         let mark = match change.action {
@@ -324,16 +348,33 @@ fn stat(changes: &[Change]) -> String {
             Action::Update => 'M',
             Action::Remove => 'D',
         };
-        let _ = writeln!(out, "{mark} {:<width$} | +{add} -{del}", change.path);
+        let _ = writeln!(text, "{mark} {:<width$} | +{add} -{del}", change.path);
     }
     if !changes.is_empty() {
         let _ = writeln!(
-            out,
-            "{} file(s) out of date: run `chartgen generate`",
-            changes.len()
+            text,
+            "{} file(s) out of date{}",
+            changes.len(),
+            regenerate_advice(spec, chart)
         );
     }
-    out
+    text
+}
+
+/// Where a stale chart is, unless it is the current folder, and the command that updates it.
+fn regenerate_advice(spec: &Path, chart: &Path) -> String {
+    let here = chart == Path::new(".");
+    let beside = spec == chart.join(app::SPEC_FILE) || (here && spec == Path::new(app::SPEC_FILE));
+    match (beside, here) {
+        (true, true) => ": run `chartgen generate`".to_string(),
+        (true, false) => format!(" in {0}: run `chartgen generate {0}`", chart.display()),
+        (false, _) => format!(
+            " in {}: run `chartgen generate -f {} -o {}`",
+            chart.display(),
+            spec.display(),
+            chart.display()
+        ),
+    }
 }
 
 /// The error once, with every cause below it.

@@ -29,10 +29,10 @@ pub fn summary(preset: &str) -> String {
 }
 
 /// Every preset name, sorted.
-pub fn names() -> Vec<String> {
-    let mut names: Vec<String> = PRESETS
+pub fn names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = PRESETS
         .files()
-        .filter_map(|f| f.path().file_stem()?.to_str().map(str::to_string))
+        .filter_map(|f| f.path().file_stem()?.to_str())
         .collect();
     names.sort();
     names

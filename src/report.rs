@@ -7,9 +7,13 @@ use crate::review::{Review, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Every change in full, like `diff -u`
     Unified,
+    /// One line per file or object, like `git diff --stat`
     Stat,
+    /// One JSON object, for tools
     Json,
+    /// A pull-request comment
     Markdown,
 }
 

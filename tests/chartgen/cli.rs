@@ -221,3 +221,35 @@ fn schema_describes_the_spec() {
     );
     assert!(schema["properties"]["storage"].is_object());
 }
+
+#[test]
+fn charts_are_named_by_folder_or_spec_and_a_stale_one_with_the_command_that_fixes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    for dir in ["a", "b"] {
+        std::fs::create_dir(tmp.path().join(dir)).unwrap();
+        std::fs::write(tmp.path().join(dir).join("chartgen.yaml"), SPEC).unwrap();
+    }
+    let out = chartgen(&["validate", "a/chartgen.yaml", "b"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "== a\na/chartgen.yaml: ok\n== b\nb/chartgen.yaml: ok\n"
+    );
+
+    let out = chartgen(&["generate", "--check", "a/chartgen.yaml"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).ends_with(" file(s) out of date in a: run `chartgen generate a`\n"),
+        "{}",
+        stdout(&out)
+    );
+    let args = ["generate", "--check", "-f", "a/chartgen.yaml", "-o", "out"];
+    let out = chartgen(&args, tmp.path());
+    assert!(
+        stdout(&out).ends_with(
+            " file(s) out of date in out: run `chartgen generate -f a/chartgen.yaml -o out`\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -3,6 +3,7 @@
 mod bad_specs;
 mod checkov;
 mod cli;
+mod conventions;
 mod crash;
 mod crosscheck;
 mod diff;

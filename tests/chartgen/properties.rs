@@ -238,7 +238,7 @@ fn values_yaml_reads_back_as_the_data_it_was_written_from() {
         .map(|p| std::fs::read_to_string(p).unwrap());
     let presets = chartgen::presets::names()
         .into_iter()
-        .map(|p| chartgen::presets::spec_text(&p, "demo").unwrap());
+        .map(|p| chartgen::presets::spec_text(p, "demo").unwrap());
     for text in random.chain(files).chain(presets) {
         let file = chartgen::load::parse(Path::new("spec.yaml"), text.clone()).unwrap();
         chartgen::validate::validate(&file).unwrap();

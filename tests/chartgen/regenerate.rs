@@ -1,6 +1,6 @@
 //! Safe regeneration: the lock file, hand-edit detection, stale files, and `generate --check`.
 
-use crate::support::{chartgen, snapshot, stderr, stdout};
+use crate::support::{chartgen, git, git_ok, snapshot, stderr, stdout};
 
 const SPEC: &str = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
 
@@ -154,29 +154,10 @@ fn check_exits_0_when_current_and_1_with_a_stat_when_stale_writing_nothing() {
     assert_eq!(snapshot(tmp.path()), before, "--check writes nothing");
 }
 
-fn git(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("git runs")
-}
-
 #[test]
 fn check_works_as_a_pre_commit_gate() {
     let tmp = generated(SPEC);
-    let ok = |args: &[&str]| {
-        let out = git(tmp.path(), args);
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let ok = |args: &[&str]| git_ok(tmp.path(), args);
     ok(&["init", "-q"]);
     let hook = tmp.path().join(".git/hooks/pre-commit");
     let bin = env!("CARGO_BIN_EXE_chartgen");

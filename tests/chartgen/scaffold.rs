@@ -146,8 +146,15 @@ fn force_generates_into_a_non_empty_folder_and_keeps_its_files() {
 }
 
 #[test]
-fn completions_are_printed_for_each_shell() {
-    for shell in ["bash", "zsh", "fish"] {
+fn completions_offer_commands_presets_and_formats_in_each_shell() {
+    let presets = chartgen::presets::names();
+    let formats = ["unified", "stat", "json", "markdown"];
+    let shells = [
+        ("bash", "--preset)", "--format)"),
+        ("zsh", "'--preset=", "'--format="),
+        ("fish", "-l preset", "-l format"),
+    ];
+    for (shell, preset, format) in shells {
         let out = chartgen(&["completions", shell], std::path::Path::new("."));
         assert!(out.status.success(), "{shell}");
         let script = stdout(&out);
@@ -155,5 +162,24 @@ fn completions_are_printed_for_each_shell() {
             script.contains("chartgen") && script.contains("generate"),
             "{shell}"
         );
+        // The words offered for an option: its completion spec, a few lines from its name.
+        let offered = |option: &str| -> Vec<String> {
+            let at = script
+                .find(option)
+                .unwrap_or_else(|| panic!("{shell}: {option}"));
+            script[at..]
+                .lines()
+                .take(presets.len() + 2)
+                .flat_map(|l| l.split(|c: char| !c.is_ascii_alphanumeric()))
+                .map(str::to_string)
+                .collect()
+        };
+        let (for_preset, for_format) = (offered(preset), offered(format));
+        for name in &presets {
+            assert!(for_preset.contains(&name.to_string()), "{shell}: {name}");
+        }
+        for name in formats {
+            assert!(for_format.contains(&name.to_string()), "{shell}: {name}");
+        }
     }
 }

@@ -32,19 +32,45 @@ pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// The Python that has helm-python-sdk and kubernetes-validate. Missing, it fails the test
-/// with the way to get it: never a silent skip.
-fn python() -> PathBuf {
-    let path = std::env::var_os("CHARTGEN_PYTHON")
+/// A program of the tests' venv: its Python, which has helm-python-sdk and
+/// kubernetes-validate, or pre-commit. Missing, it fails the test with the way to get it:
+/// never a silent skip.
+pub fn venv_program(name: &str) -> PathBuf {
+    let python = std::env::var_os("CHARTGEN_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join(".venv/bin/python"));
+    let path = python.with_file_name(name);
     assert!(
         path.exists(),
-        "no Python with Helm at {}: run `bash scripts/test.sh`, which creates .venv from \
-         tests/requirements.txt (helm-python-sdk, kubernetes-validate), or set CHARTGEN_PYTHON",
+        "no {name} at {}: run `bash scripts/test.sh`, which creates .venv from \
+         tests/requirements.txt (helm-python-sdk, kubernetes-validate, pre-commit), or set \
+         CHARTGEN_PYTHON to the python of a venv that has them",
         path.display()
     );
     path
+}
+
+fn python() -> PathBuf {
+    venv_program("python")
+}
+
+/// Runs git in `dir` with a committer identity, as a fresh CI machine has none.
+pub fn git(dir: &Path, args: &[&str]) -> Output {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("git runs")
+}
+
+/// Runs git in `dir` and fails the test if git does.
+pub fn git_ok(dir: &Path, args: &[&str]) {
+    let out = git(dir, args);
+    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
 }
 
 /// Runs tests/helm_check.py with `input` as JSON on stdin and returns its JSON answer.
