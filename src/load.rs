@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Problem};
 use crate::locate::Pos;
 use crate::spec::Spec;
+use crate::yaml11;
 
 /// Specs are hand-written and small; anything larger is refused before parsing.
 pub const MAX_SPEC_BYTES: u64 = 1024 * 1024;
@@ -65,6 +66,17 @@ pub fn parse(path: &Path, text: String) -> Result<SpecFile, Error> {
             field: String::new(),
             message: format!("nested more than {MAX_FLOW_DEPTH} levels deep"),
             pos: Some(pos),
+        };
+        return Err(Error::spec(path, &text, vec![problem]));
+    }
+    // serde keeps the last of two equal keys in a nested map (env, annotations) without a word.
+    if let Some(at) = yaml11::repeated_key_line(&text) {
+        let line = text.lines().nth(at.saturating_sub(1)).unwrap_or_default();
+        let col = line.len() - line.trim_start().len() + 1;
+        let problem = Problem {
+            field: String::new(),
+            message: "this key appears twice in its mapping; YAML keeps only one".into(),
+            pos: Some(Pos { line: at, col }),
         };
         return Err(Error::spec(path, &text, vec![problem]));
     }

@@ -602,6 +602,20 @@ impl Checker {
                 "disruptionBudget",
                 || "set minAvailable or maxUnavailable, not both".into(),
             );
+            let counts = [
+                ("disruptionBudget.minAvailable", &budget.min_available),
+                ("disruptionBudget.maxUnavailable", &budget.max_unavailable),
+            ];
+            for (field, count) in counts {
+                let ok = match count {
+                    None => true,
+                    Some(IntOrPercent::Int(n)) => (0..=i64::from(i32::MAX)).contains(n),
+                    Some(IntOrPercent::Percent(p)) => p == "0%" || is_percent(p),
+                };
+                self.require(ok, field, || {
+                    "must be a number of pods (0 or more) or a percentage such as \"50%\"".into()
+                });
+            }
         }
         if let Some(metrics) = &spec.metrics {
             self.require(
@@ -830,6 +844,23 @@ mod tests {
         assert_eq!(
             got,
             ["storage[0].size: \"10Gb\" is not a Kubernetes quantity (did you mean \"10Gi\"?)"]
+        );
+    }
+
+    #[test]
+    fn disruption_budgets_are_counts_or_percentages() {
+        let message = "must be a number of pods (0 or more) or a percentage such as \"50%\"";
+        assert_eq!(
+            messages("disruptionBudget: {maxUnavailable: abc}\n"),
+            [format!("disruptionBudget.maxUnavailable: {message}")]
+        );
+        assert_eq!(
+            messages("disruptionBudget: {minAvailable: -1}\n"),
+            [format!("disruptionBudget.minAvailable: {message}")]
+        );
+        assert_eq!(
+            messages("disruptionBudget: {minAvailable: \"50%\"}\n"),
+            Vec::<String>::new()
         );
     }
 

@@ -20,6 +20,9 @@ pub struct Problem {
     pub message: String,
 }
 
+/// What a mapping that names one key twice is told (without the key: it may be a secret).
+pub const DUPLICATE_KEY: &str = "a key appears twice in one mapping";
+
 /// A mapping's key waiting for its value: a name, or a plain `<<` (go-yaml v2 merges only an
 /// unquoted `<<`, or one tagged `!!merge`).
 enum Key {
@@ -96,6 +99,43 @@ pub fn parse(text: &str) -> Result<Option<Value>, Problem> {
         }
     }
     Ok(builder.document)
+}
+
+/// The line of the first key written twice in one mapping, compared as written (so `Y` and
+/// `YES`, one boolean to YAML 1.1, stay two keys, as in chartgen's quoted values.yaml).
+pub fn repeated_key_line(text: &str) -> Option<usize> {
+    // Per open collection: a mapping's keys so far and whether a key comes next; None: a list.
+    let mut stack: Vec<Option<(std::collections::HashSet<String>, bool)>> = Vec::new();
+    // A value (scalar or collection) just ended: the enclosing mapping expects a key again.
+    fn value_done(stack: &mut [Option<(std::collections::HashSet<String>, bool)>]) {
+        if let Some(Some((_, expect_key))) = stack.last_mut() {
+            *expect_key = true;
+        }
+    }
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.ok()?;
+        match event {
+            Event::MappingStart(..) => stack.push(Some((std::collections::HashSet::new(), true))),
+            Event::SequenceStart(..) => stack.push(None),
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+                value_done(&mut stack);
+            }
+            Event::Scalar(value, ..) => match stack.last_mut() {
+                Some(Some((keys, expect_key))) if *expect_key => {
+                    if !keys.insert(value.into_owned()) {
+                        return Some(span.start.line());
+                    }
+                    *expect_key = false;
+                }
+                _ => value_done(&mut stack),
+            },
+            Event::Alias(_) => value_done(&mut stack),
+            Event::DocumentEnd => break,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The line of a raw control character (tabs and line breaks apart), which go-yaml refuses.
@@ -221,7 +261,7 @@ impl Builder {
                 }
                 Some(Key::Name(k)) => {
                     if !own.insert(k.clone()) {
-                        return Err("a key appears twice in one mapping".into());
+                        return Err(DUPLICATE_KEY.into());
                     }
                     map.insert(k, value);
                 }
@@ -433,6 +473,19 @@ mod tests {
             ),
             json!({"x": {"a": "9"}, "m": {"a": "9"}, "mm": {"a": "2"}, "q": {"<<": {"a": "3"}}})
         );
+    }
+
+    #[test]
+    fn keys_repeated_as_written_are_found() {
+        assert_eq!(
+            repeated_key_line("a: 1\nb: {x: 1, y: [1, {z: 2}]}\nc:\n  Y: 1\n  YES: 2\n"),
+            None
+        );
+        assert_eq!(
+            repeated_key_line("env:\n  A: 1\n  B: {A: 1}\n  A: 2\n"),
+            Some(4)
+        );
+        assert_eq!(repeated_key_line("- {a: 1}\n- {a: 1, a: 2}\n"), Some(2));
     }
 
     #[test]

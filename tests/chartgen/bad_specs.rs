@@ -8,6 +8,18 @@ const BASE: &str = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\npor
 /// (what is added to BASE, the first line of stderr)
 const CASES: &[(&str, &str)] = &[
     (
+        "env:\n  A: \"1\"\n  A: \"2\"\n",
+        "chartgen.yaml:8:3: this key appears twice in its mapping; YAML keeps only one",
+    ),
+    (
+        "replicas: 1\nreplicas: 2\n",
+        "chartgen.yaml:7:1: this key appears twice in its mapping; YAML keeps only one",
+    ),
+    (
+        "disruptionBudget: {maxUnavailable: \"abc\"}\n",
+        "chartgen.yaml:6:36: disruptionBudget.maxUnavailable: must be a number of pods (0 or more) or a percentage such as \"50%\"",
+    ),
+    (
         "replcas: 3\n",
         "chartgen.yaml:6:1: unknown field `replcas` (did you mean `replicas`?)",
     ),
