@@ -13,6 +13,7 @@ pub mod effect;
 pub mod error;
 pub mod fields;
 pub mod folder;
+pub mod input;
 pub mod kube;
 pub mod load;
 pub mod locate;

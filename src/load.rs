@@ -3,10 +3,10 @@
 //! serde_yaml is deprecated upstream; this is the only place that parses a spec with it, so a
 //! maintained fork can replace it here without touching anything else.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Problem};
+use crate::input;
 use crate::locate::Pos;
 use crate::spec::Spec;
 use crate::yaml11;
@@ -37,22 +37,8 @@ pub fn load(path: &Path) -> Result<SpecFile, Error> {
             "it is not a regular file",
         )));
     }
-    // Bounded by what is read, not by the size a file reports (/proc files report none).
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| std::io::Read::take(f, MAX_SPEC_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(read_error)?;
-    if bytes.len() as u64 > MAX_SPEC_BYTES {
-        let why = format!("it is larger than {MAX_SPEC_BYTES} bytes");
-        return Err(read_error(std::io::Error::other(why)));
-    }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| read_error(std::io::Error::other("it is not UTF-8 text")))?;
-    // Editors on Windows start files with a byte-order mark; YAML allows it.
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let text = input::text(file, MAX_SPEC_BYTES).map_err(read_error)?;
     parse(path, text)
 }
 

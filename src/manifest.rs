@@ -2,12 +2,12 @@
 //! print them: YAML documents in a file, a folder of such files, or standard input.
 
 use std::fmt;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::input;
 use crate::yaml11;
 
 /// Rendered manifests of a large chart are a few MB; anything far larger is not a manifest.
@@ -102,30 +102,11 @@ fn read_text(path: &Path) -> Result<String, Error> {
         path: path.to_path_buf(),
         source,
     };
-    let mut bytes = Vec::new();
-    // Bounded by what is read, not by the size a file reports (/proc files report 0).
-    let limit = MAX_MANIFEST_BYTES + 1;
     if path.as_os_str() == STDIN {
-        std::io::stdin()
-            .lock()
-            .take(limit)
-            .read_to_end(&mut bytes)
-            .map_err(read_error)?;
-    } else {
-        std::fs::File::open(path)
-            .and_then(|f| f.take(limit).read_to_end(&mut bytes))
-            .map_err(read_error)?;
+        return input::text(std::io::stdin().lock(), MAX_MANIFEST_BYTES).map_err(read_error);
     }
-    if bytes.len() as u64 > MAX_MANIFEST_BYTES {
-        let why = format!("it is larger than {MAX_MANIFEST_BYTES} bytes");
-        return Err(read_error(std::io::Error::other(why)));
-    }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| read_error(std::io::Error::other("it is not UTF-8 text")))?;
-    Ok(text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text))
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    input::text(file, MAX_MANIFEST_BYTES).map_err(read_error)
 }
 
 /// One YAML document of a manifest stream, as text.
