@@ -24,6 +24,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// No spec where one was looked for.
+    #[error("no spec at `{}`: `chartgen new NAME` writes one from a preset (`chartgen presets` lists them), or name the chart's folder", path.display())]
+    NoSpec { path: PathBuf },
+
     #[error("{}", describe(file, text, problems))]
     Spec {
         file: PathBuf,

@@ -27,7 +27,12 @@ pub fn load(path: &Path) -> Result<SpecFile, Error> {
         path: path.to_path_buf(),
         source,
     };
-    let meta = std::fs::metadata(path).map_err(read_error)?;
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::NoSpec {
+            path: path.to_path_buf(),
+        },
+        _ => read_error(e),
+    })?;
     if meta.is_dir() {
         return Err(read_error(std::io::Error::other("it is a directory")));
     }
@@ -169,7 +174,8 @@ fn with_suggestion(message: &str) -> String {
     }
 }
 
-fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+/// The candidate a mistyped word most likely meant, if one is close enough.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();
     candidates
         .iter()

@@ -278,10 +278,16 @@ fn colors(choice: ColorChoice) -> Colors {
     Colors(match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
+        ColorChoice::Auto => auto_color(
+            std::io::stdout().is_terminal(),
+            std::env::var_os("NO_COLOR"),
+        ),
     })
+}
+
+/// Colour on a terminal, unless NO_COLOR is set and not empty (no-color.org).
+fn auto_color(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 fn check_chart(spec: &Path, out: &Path) -> Result<Outcome, Error> {
@@ -392,4 +398,17 @@ fn describe(err: &Error) -> String {
         cause = c.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_non_empty_no_color_turns_colour_off() {
+        assert!(auto_color(true, None));
+        assert!(auto_color(true, Some("".into())));
+        assert!(!auto_color(true, Some("1".into())));
+        assert!(!auto_color(false, None));
+    }
 }

@@ -50,10 +50,14 @@ pub fn new(options: &NewOptions) -> Result<Done, Error> {
     }
     refuse_non_empty(options)?;
     let preset = presets::spec_text(&options.preset, name).ok_or_else(|| {
-        let known = presets::names().join(", ");
+        let names = presets::names();
+        let known = names.join(", ");
+        let guess = crate::load::closest(&options.preset, &names)
+            .map(|g| format!(" (did you mean {g:?}?)"))
+            .unwrap_or_default();
         flag_error(
             "--preset",
-            format!("no preset {:?} (presets: {known})", options.preset),
+            format!("no preset {:?}{guess} (presets: {known})", options.preset),
         )
     })?;
     let edits = edits(options)?;

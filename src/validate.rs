@@ -163,7 +163,12 @@ impl Checker {
     }
 
     fn name(&mut self, name: &str) {
-        self.dns_label("name", name);
+        self.require(is_dns_label(name), "name", || {
+            format!(
+                "{name:?} is not a chart name (lowercase letters, digits and '-', starting and \
+                 ending with a letter or digit, at most {MAX_NAME} characters)"
+            )
+        });
         self.require(name.len() <= MAX_NAME, "name", || {
             format!(
                 "is {} characters long; at most {MAX_NAME} fit in Kubernetes names",

@@ -168,6 +168,22 @@ fn each_bad_spec_gets_its_exact_message_and_nothing_is_written() {
 }
 
 #[test]
+fn a_chart_name_error_states_the_chart_name_limit() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("chartgen.yaml"),
+        BASE.replace("name: app", "name: Shop"),
+    )
+    .unwrap();
+    let out = chartgen(&["validate"], tmp.path());
+    assert!(
+        stderr(&out).starts_with("error: chartgen.yaml:1:7: name: \"Shop\" is not a chart name (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 53 characters)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn bad_image_names_and_names_too_long_are_refused() {
     let long = "a".repeat(54);
     let spec = format!("name: {long}\nimage:\n  repository: Nginx:1.27\nport: 8080\n");

@@ -185,7 +185,9 @@ fn missing_specs_directories_and_file_targets_are_errors() {
     let out = chartgen(&["generate"], tmp.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).starts_with("error: cannot read `chartgen.yaml`: No such file"),
+        stderr(&out).starts_with(
+            "error: no spec at `chartgen.yaml`: `chartgen new NAME` writes one from a preset"
+        ),
         "{}",
         stderr(&out)
     );

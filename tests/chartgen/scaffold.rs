@@ -83,7 +83,7 @@ fn every_flag_lands_in_the_spec_with_its_comments_kept() {
 
 #[test]
 fn bad_flags_get_spec_style_errors_and_nothing_is_created() {
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 6] = [
         (
             &["--port", "70000"],
             "error: --port: 70000 is not a port number (1 to 65535)\n",
@@ -103,6 +103,10 @@ fn bad_flags_get_spec_style_errors_and_nothing_is_created() {
         (
             &["--preset", "java"],
             "error: --preset: no preset \"java\" (presets: go, node, postgres, python, redis, web, worker)\n",
+        ),
+        (
+            &["--preset", "pyhton"],
+            "error: --preset: no preset \"pyhton\" (did you mean \"python\"?) (presets: go, node, postgres, python, redis, web, worker)\n",
         ),
     ];
     for (flags, expected) in cases {
