@@ -159,6 +159,16 @@ impl Checker {
             self.require(!dep.version.is_empty(), &join(&at, "version"), || {
                 "must not be empty".into()
             });
+            if let Some(alias) = &dep.alias {
+                // Helm's own rule (`^[a-zA-Z0-9_-]+$`); it refuses the chart otherwise.
+                let ok = !alias.is_empty()
+                    && alias
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                self.require(ok, &join(&at, "alias"), || {
+                    format!("{alias:?} is not an alias Helm takes (letters, digits, '_' and '-')")
+                });
+            }
         }
     }
 
@@ -489,6 +499,12 @@ impl Checker {
                     "a secret's value would be written into the chart: use `generate: true`, \
                      give it at install time (--set secrets.NAME=...) or use existingSecret; \
                      add `notSecret: true` if it is not secret",
+                );
+            }
+            if secret.not_secret && secret.value.as_deref() == Some("") {
+                self.fail(
+                    join(&at, "value"),
+                    "an empty value is no default: leave `value` out, and give it at install time",
                 );
             }
             if secret.generate && secret.value.is_some() {
@@ -849,6 +865,19 @@ mod tests {
         assert_eq!(
             got,
             ["storage[0].size: \"10Gb\" is not a Kubernetes quantity (did you mean \"10Gi\"?)"]
+        );
+    }
+
+    #[test]
+    fn helm_s_alias_rule_and_empty_defaults() {
+        assert_eq!(
+            messages(
+                "dependencies:\n  - {name: c, version: 1.x.x, repository: oci://r, alias: a.b}\nsecrets:\n  - {name: A, value: \"\", notSecret: true}\n"
+            ),
+            [
+                "dependencies[0].alias: \"a.b\" is not an alias Helm takes (letters, digits, '_' and '-')",
+                "secrets[0].value: an empty value is no default: leave `value` out, and give it at install time"
+            ]
         );
     }
 

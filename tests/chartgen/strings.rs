@@ -437,8 +437,6 @@ fn every_string_field_reaches_kubernetes_as_the_same_string() {
             });
         let difference = match docs(variants.len() + n) {
             Ok(got) => first_difference(&want, &got, ""),
-            // Issue 11, item 8 (bounds): chartgen still accepts aliases Helm refuses.
-            Err(_) if job.fields.contains(&"dependencies[].alias") => None,
             Err(err) => Some(format!("Helm refused it: {err}")),
         };
         if let Some(difference) = difference {
