@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::diff::{unified, unified_masked};
+use crate::effect::Effect;
 use crate::review::{Review, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -200,17 +201,25 @@ pub fn visible(text: &str) -> String {
         .collect()
 }
 
+/// The head of a Markdown comment: its title, then the overall effect, or "No changes."
+/// when there is none.
+pub fn markdown_head(title: &str, effect: Option<Effect>) -> String {
+    let mut out = format!("### {title}\n\n");
+    match effect {
+        None => out.push_str("No changes.\n"),
+        Some(effect) => {
+            let _ = writeln!(out, "**Effect on a running release: {}**\n", effect.label());
+        }
+    }
+    out
+}
+
 fn markdown(review: &Review, context: usize) -> String {
-    let mut out = String::from("### chartgen diff\n\n");
+    let effect = (!review.is_empty()).then_some(review.effect);
+    let mut out = markdown_head("chartgen diff", effect);
     if review.is_empty() {
-        out.push_str("No changes.\n");
         return out;
     }
-    let _ = writeln!(
-        out,
-        "**Effect on a running release: {}**\n",
-        review.effect.label()
-    );
     out.push_str("| File | Status | +/- | Effect |\n| --- | --- | --- | --- |\n");
     for f in &review.files {
         let _ = writeln!(

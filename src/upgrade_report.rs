@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::diff;
 use crate::fields::{FieldChange, label};
-use crate::report::{Colors, Format, code_fence, visible};
+use crate::report::{Colors, Format, code_fence, markdown_head, visible};
 use crate::review::Status;
 use crate::upgrade::{Hazard, ObjectChange, Upgrade};
 
@@ -197,16 +197,11 @@ fn code(text: &str) -> String {
 }
 
 fn markdown(review: &Upgrade) -> String {
-    let mut out = String::from("### chartgen review\n\n");
+    let effect = (!review.is_empty()).then_some(review.effect);
+    let mut out = markdown_head("chartgen review", effect);
     if review.is_empty() {
-        out.push_str("No changes.\n");
         return out;
     }
-    let _ = writeln!(
-        out,
-        "**Effect on a running release: {}**\n",
-        review.effect.label()
-    );
     out.push_str("| Object | Status | Effect | Source |\n| --- | --- | --- | --- |\n");
     for o in &review.objects {
         let _ = writeln!(
