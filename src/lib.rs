@@ -28,6 +28,7 @@ pub mod render;
 pub mod report;
 pub mod review;
 pub mod scaffold;
+pub mod shape;
 pub mod spec;
 pub mod upgrade;
 pub mod upgrade_report;

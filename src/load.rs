@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Problem};
 use crate::input;
 use crate::locate::Pos;
+use crate::shape;
 use crate::spec::Spec;
 use crate::yaml11;
 
@@ -78,8 +79,11 @@ pub fn parse(path: &Path, text: String) -> Result<SpecFile, Error> {
             spec,
         }),
         Err(err) => {
-            let problem = serde_problem(&err);
-            Err(Error::spec(path, &text, vec![problem]))
+            let mut problems = shape_problems(&text);
+            if problems.is_empty() {
+                problems.push(serde_problem(&err));
+            }
+            Err(Error::spec(path, &text, problems))
         }
     }
 }
@@ -130,6 +134,24 @@ fn too_deep(text: &str) -> Option<Pos> {
     None
 }
 
+/// Every unknown field, missing field and wrongly typed value at once; serde names only the
+/// first, in Rust's words.
+fn shape_problems(text: &str) -> Vec<Problem> {
+    let Ok(schema) = serde_json::from_str(crate::spec::schema_json()) else {
+        return Vec::new();
+    };
+    shape::problems(text, &schema)
+        .into_iter()
+        .map(|p| Problem {
+            field: p.field,
+            message: p.shape.to_string(),
+            pos: p.pos,
+        })
+        .collect()
+}
+
+/// What serde says when the shape walk finds nothing (a syntax error, or a rule the schema
+/// cannot express).
 fn serde_problem(err: &serde_yaml::Error) -> Problem {
     let full = err.to_string();
     // serde_yaml appends " at line L column C"; the position is reported separately.
@@ -140,7 +162,7 @@ fn serde_problem(err: &serde_yaml::Error) -> Problem {
     let (field, message) = split_field(message);
     Problem {
         field: field.to_string(),
-        message: with_suggestion(message),
+        message: message.to_string(),
         pos: err.location().map(|l| Pos {
             line: l.line(),
             col: l.column(),
@@ -153,24 +175,6 @@ fn split_field(message: &str) -> (&str, &str) {
     match message.split_once(": ") {
         Some((field, rest)) if !field.contains(' ') => (field, rest),
         _ => ("", message),
-    }
-}
-
-/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a "did you mean" hint.
-fn with_suggestion(message: &str) -> String {
-    let Some(rest) = message.strip_prefix("unknown field `") else {
-        return message.to_string();
-    };
-    let Some((unknown, expected)) = rest.split_once('`') else {
-        return message.to_string();
-    };
-    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    match closest(unknown, &known) {
-        Some(guess) => format!("unknown field `{unknown}` (did you mean `{guess}`?)"),
-        None => format!(
-            "unknown field `{unknown}`; known fields: {}",
-            known.join(", ")
-        ),
     }
 }
 

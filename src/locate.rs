@@ -18,12 +18,19 @@ pub struct Pos {
 #[derive(Debug, Default)]
 pub struct Positions {
     values: HashMap<String, Pos>,
+    keys: HashMap<String, Pos>,
 }
 
 impl Positions {
     /// Position of the value at `path`, or of the nearest ancestor that exists.
     pub fn value(&self, path: &str) -> Option<Pos> {
         self.nearest(path)
+    }
+
+    /// Position of the key that names the value at `path`, or of the value when it has none
+    /// (an item of a list, the document).
+    pub fn key(&self, path: &str) -> Option<Pos> {
+        self.keys.get(path).copied().or_else(|| self.value(path))
     }
 
     /// Position of the value at exactly `path`, if the document has it.
@@ -79,9 +86,11 @@ pub fn positions(text: &str) -> Positions {
             Event::DocumentEnd => break,
             Event::Scalar(value, ..) => {
                 if let Some(Frame::Map {
-                    key: key @ None, ..
+                    path,
+                    key: key @ None,
                 }) = stack.last_mut()
                 {
+                    out.keys.entry(join(path, &value)).or_insert(pos(span));
                     *key = Some(value.into_owned());
                 } else {
                     place(&mut stack, &mut out, span);
@@ -140,6 +149,13 @@ mod tests {
         assert_eq!(p.value("name"), Some(Pos { line: 1, col: 7 }));
         assert_eq!(p.value("storage[0].size"), Some(Pos { line: 4, col: 11 }));
         assert_eq!(p.value("ports[1]"), Some(Pos { line: 5, col: 12 }));
+    }
+
+    #[test]
+    fn finds_keys() {
+        let p = positions(DOC);
+        assert_eq!(p.key("storage[0].size"), Some(Pos { line: 4, col: 5 }));
+        assert_eq!(p.key("storage[0]"), p.value("storage[0]"));
     }
 
     #[test]

@@ -29,7 +29,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "replicas: many\n",
-        "chartgen.yaml:6:11: replicas: invalid type: string \"many\", expected i64",
+        "chartgen.yaml:6:11: replicas: expected an integer, found the string \"many\"",
     ),
     (
         "storage:\n  - name: data\n    size: 10Gb\n    mountPath: /data\n",
@@ -69,7 +69,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "service:\n  type: Headless\n",
-        "chartgen.yaml:7:9: service.type: unknown variant `Headless`, expected one of `ClusterIP`, `NodePort`, `LoadBalancer`",
+        "chartgen.yaml:7:9: service.type: expected one of `ClusterIP`, `NodePort`, `LoadBalancer`, found the string \"Headless\"",
     ),
     (
         "probes:\n  liveness:\n    http: /healthz\n    port: admin\n",
@@ -105,7 +105,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "hooks:\n  - {name: migrate, events: [on-install]}\n",
-        "chartgen.yaml:7:30: hooks[0].events[0]: unknown variant `on-install`, expected one of `pre-install`, `post-install`, `pre-upgrade`, `post-upgrade`, `pre-delete`, `post-delete`, `pre-rollback`, `post-rollback`",
+        "chartgen.yaml:7:30: hooks[0].events[0]: expected one of `pre-install`, `post-install`, `pre-upgrade`, `post-upgrade`, `pre-delete`, `post-delete`, `pre-rollback`, `post-rollback`, found the string \"on-install\" (did you mean `post-install`?)",
     ),
     (
         "resources:\n  requests: {memory: 1Gi}\n  limits: {memory: 512Mi}\n",

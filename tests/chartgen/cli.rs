@@ -95,11 +95,32 @@ fn unknown_fields_are_named_with_a_suggestion() {
     );
 }
 
+/// serde stops at the first problem of a spec's shape; the user gets all of them, each at its
+/// line, in the spec's words rather than Rust's types.
+#[test]
+fn every_shape_problem_is_reported_at_once() {
+    let spec = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: \"8000\"\nstorage:\n  - name: data\n    size: 1Gi\n    mountpath: /data\ncolour: blue\npolicy: parallel\n";
+    let tmp = folder_with(spec);
+    let before = snapshot(tmp.path());
+    let out = chartgen(&["generate"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: chartgen.yaml:5:7: port: expected an integer, found the string \"8000\" (write the number without quotes)\n  \
+         |\n5 | port: \"8000\"\n  |       ^\n\
+         chartgen.yaml:7:5: storage[0]: missing field `mountPath`\n  |\n7 |   - name: data\n  |     ^\n\
+         chartgen.yaml:9:5: storage[0]: unknown field `mountpath` (did you mean `mountPath`?)\n  |\n9 |     mountpath: /data\n  |     ^\n\
+         chartgen.yaml:10:1: unknown field `colour` (README, \"The spec\", lists the fields)\n   |\n10 | colour: blue\n   | ^\n\
+         chartgen.yaml:11:9: policy: expected `OrderedReady` or `Parallel`, found the string \"parallel\" (did you mean `Parallel`?)\n   |\n11 | policy: parallel\n   |         ^\n"
+    );
+    assert_eq!(snapshot(tmp.path()), before, "nothing written");
+}
+
 #[test]
 fn hostile_inputs_give_one_clear_error_and_exit_2() {
     let cases: [(&str, &[u8], &str); 4] = [
-        ("empty", b"", "error: chartgen.yaml:1:1: missing field `name`"),
-        ("list", b"- a\n- b\n", "error: chartgen.yaml:1:1: invalid type: sequence, expected struct Spec"),
+        ("empty", b"", "error: chartgen.yaml:1:1: the file is empty: start from `chartgen new NAME` (`chartgen presets` lists the starting points)\n"),
+        ("list", b"- a\n- b\n", "error: chartgen.yaml:1:1: the spec must be a mapping of fields (`name: ...`, `image: ...`), not a list or a single value\n"),
         ("binary", b"name: \xff\xfe\n", "error: cannot read `chartgen.yaml`: it is not UTF-8 text"),
         (
             "alias bomb",
