@@ -10,6 +10,7 @@ use crate::input;
 use crate::locate::Pos;
 use crate::shape;
 use crate::spec::Spec;
+use crate::validate;
 use crate::yaml11;
 
 /// Specs are hand-written and small; anything larger is refused before parsing.
@@ -78,13 +79,59 @@ pub fn parse(path: &Path, text: String) -> Result<SpecFile, Error> {
             text,
             spec,
         }),
-        Err(err) => {
-            let mut problems = shape_problems(&text);
-            if problems.is_empty() {
-                problems.push(serde_problem(&err));
-            }
-            Err(Error::spec(path, &text, problems))
-        }
+        Err(err) => Err(misshapen(path, text, &err)),
+    }
+}
+
+/// The error for a spec serde refuses: every problem of its shape, then the problems of its
+/// values, checked on the spec with its shape repaired (those at or under a repaired field are
+/// moot and left out).
+fn misshapen(path: &Path, text: String, err: &serde_yaml::Error) -> Error {
+    let shape = shape_problems(&text);
+    if shape.is_empty() {
+        return Error::spec(path, &text, vec![serde_problem(err)]);
+    }
+    let moot: Vec<&str> = shape
+        .iter()
+        .filter_map(|p| p.fix.as_ref().map(|f| f.field.as_str()))
+        .collect();
+    let mut problems: Vec<Problem> = shape.iter().map(problem).collect();
+    let Some(file) = repaired(path, &text, &shape) else {
+        return Error::spec(path, &text, problems);
+    };
+    let values = validate::value_problems(&file)
+        .into_iter()
+        .filter(|p| !moot.iter().any(|m| within(&p.field, m)));
+    problems.extend(values);
+    problems.sort_by_key(|p| p.pos.map(|pos| (pos.line, pos.col)));
+    Error::spec(path, &validate::quotable_text(&file), problems)
+}
+
+/// The spec as it would be with its shape problems fixed; the text stays the user's, for
+/// positions.
+fn repaired(path: &Path, text: &str, shape: &[shape::Located]) -> Option<SpecFile> {
+    let mut document = serde_yaml::from_str(text).ok()?;
+    shape::repair(&mut document, shape);
+    let spec = serde_yaml::from_str(&serde_yaml::to_string(&document).ok()?).ok()?;
+    Some(SpecFile {
+        path: path.to_path_buf(),
+        text: text.to_string(),
+        spec,
+    })
+}
+
+/// Whether `field` is `parent` or lies under it.
+fn within(field: &str, parent: &str) -> bool {
+    field
+        .strip_prefix(parent)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+}
+
+fn problem(located: &shape::Located) -> Problem {
+    Problem {
+        field: located.field.clone(),
+        message: located.shape.to_string(),
+        pos: located.pos,
     }
 }
 
@@ -136,18 +183,11 @@ fn too_deep(text: &str) -> Option<Pos> {
 
 /// Every unknown field, missing field and wrongly typed value at once; serde names only the
 /// first, in Rust's words.
-fn shape_problems(text: &str) -> Vec<Problem> {
-    let Ok(schema) = serde_json::from_str(crate::spec::schema_json()) else {
-        return Vec::new();
-    };
-    shape::problems(text, &schema)
-        .into_iter()
-        .map(|p| Problem {
-            field: p.field,
-            message: p.shape.to_string(),
-            pos: p.pos,
-        })
-        .collect()
+fn shape_problems(text: &str) -> Vec<shape::Located> {
+    match serde_json::from_str(crate::spec::schema_json()) {
+        Ok(schema) => shape::problems(text, &schema),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// What serde says when the shape walk finds nothing (a syntax error, or a rule the schema

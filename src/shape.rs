@@ -60,11 +60,65 @@ pub enum Found {
 }
 
 /// One shape problem, at a field path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Located {
     pub field: String,
     pub shape: Shape,
     pub pos: Option<Pos>,
+    /// How to make the document take this shape, so the checks of values can run on the rest;
+    /// none when the document as a whole is not a spec.
+    pub fix: Option<Fix>,
+}
+
+/// A change that gives one node of the document a shape serde takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fix {
+    /// The node's path as the user writes it: checks of values at or under it are moot.
+    pub field: String,
+    steps: Vec<Step>,
+    put: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Key(Value),
+    Index(usize),
+}
+
+/// Where the walk is: the path as the user writes it, and the steps that lead there.
+#[derive(Debug, Clone, Default)]
+struct Trail {
+    field: String,
+    steps: Vec<Step>,
+}
+
+impl Trail {
+    fn key(&self, key: &Value) -> Trail {
+        let mut steps = self.steps.clone();
+        steps.push(Step::Key(key.clone()));
+        Trail {
+            field: join(&self.field, &scalar_text(key)),
+            steps,
+        }
+    }
+
+    fn index(&self, i: usize) -> Trail {
+        let mut steps = self.steps.clone();
+        steps.push(Step::Index(i));
+        Trail {
+            field: index(&self.field, i),
+            steps,
+        }
+    }
+
+    /// A fix that puts `value` here, or removes the node when `None`.
+    fn fix(&self, put: Option<Value>) -> Fix {
+        Fix {
+            field: self.field.clone(),
+            steps: self.steps.clone(),
+            put,
+        }
+    }
 }
 
 /// Every shape problem of `text` against `schema` (the spec's JSON schema), in file order.
@@ -80,10 +134,11 @@ pub fn problems(text: &str, schema: &Schema) -> Vec<Located> {
         buffered: false,
         out: Vec::new(),
     };
+    let root = Trail::default();
     match &document {
-        Value::Null => walk.push("", Shape::Empty, Some(Pos { line: 1, col: 1 })),
-        Value::Mapping(_) => walk.node(schema, &document, ""),
-        _ => walk.push("", Shape::NotMapping, at.value("")),
+        Value::Null => walk.push(&root, Shape::Empty, Some(Pos { line: 1, col: 1 }), None),
+        Value::Mapping(_) => walk.node(schema, &document, &root),
+        _ => walk.push(&root, Shape::NotMapping, at.value(""), None),
     }
     let mut out = walk.out;
     out.sort_by_key(|p| p.pos.map(|pos| (pos.line, pos.col)));
@@ -100,11 +155,12 @@ struct Walk<'a> {
 }
 
 impl<'a> Walk<'a> {
-    fn push(&mut self, field: &str, shape: Shape, pos: Option<Pos>) {
+    fn push(&mut self, trail: &Trail, shape: Shape, pos: Option<Pos>, fix: Option<Fix>) {
         self.out.push(Located {
-            field: field.to_string(),
+            field: trail.field.clone(),
             shape,
             pos,
+            fix,
         });
     }
 
@@ -125,23 +181,50 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn node(&mut self, schema: &'a Schema, value: &Value, path: &str) {
+    /// The simplest value of the schema's shape, to stand in for one that has the wrong one.
+    fn placeholder(&self, schema: &'a Schema) -> Value {
         if let Some(target) = self.target(schema) {
-            return self.node(target, value, path);
+            return self.placeholder(target);
+        }
+        if let Some(branch) = branches(schema).and_then(|b| b.first()) {
+            return self.placeholder(branch);
+        }
+        let properties = schema.get("properties").and_then(Schema::as_object);
+        let required = schema.get("required").and_then(Schema::as_array);
+        let mut object = serde_yaml::Mapping::new();
+        for key in required.into_iter().flatten().filter_map(Schema::as_str) {
+            if let Some(property) = properties.and_then(|p| p.get(key)) {
+                object.insert(Value::from(key), self.placeholder(property));
+            }
+        }
+        match own_expectations(schema).first() {
+            Some(Expectation::OneOf(values)) => Value::from(values[0].as_str()),
+            Some(Expectation::Integer { .. } | Expectation::Number) => Value::from(1),
+            Some(Expectation::String) => Value::from("x"),
+            Some(Expectation::Boolean) => Value::Bool(false),
+            Some(Expectation::List) => Value::Sequence(Vec::new()),
+            Some(Expectation::Mapping) => Value::Mapping(object),
+            Some(Expectation::Nothing | Expectation::Any) | None => Value::Null,
+        }
+    }
+
+    fn node(&mut self, schema: &'a Schema, value: &Value, trail: &Trail) {
+        if let Some(target) = self.target(schema) {
+            return self.node(target, value, trail);
         }
         if let Some(branches) = branches(schema) {
-            return self.choice(branches, value, path);
+            return self.choice(schema, branches, value, trail);
         }
         let expected = own_expectations(schema);
         if !expected.iter().any(|e| admits(e, value, self.buffered)) {
-            return self.mismatch(expected, value, path);
+            return self.mismatch(schema, expected, value, trail);
         }
         match value {
-            Value::Mapping(map) => self.mapping(schema, map, path),
+            Value::Mapping(map) => self.mapping(schema, map, trail),
             Value::Sequence(items) => {
                 if let Some(item) = schema.get("items") {
                     for (i, value) in items.iter().enumerate() {
-                        self.node(item, value, &index(path, i));
+                        self.node(item, value, &trail.index(i));
                     }
                 }
             }
@@ -149,20 +232,21 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn mapping(&mut self, schema: &'a Schema, map: &serde_yaml::Mapping, path: &str) {
+    fn mapping(&mut self, schema: &'a Schema, map: &serde_yaml::Mapping, trail: &Trail) {
         let properties = schema.get("properties").and_then(Schema::as_object);
         let others = schema.get("additionalProperties");
         for (key, value) in map {
+            let field = trail.key(key);
             let key = scalar_text(key);
-            let field = join(path, &key);
             match (properties.and_then(|p| p.get(&key)), others) {
                 (Some(property), _) => self.node(property, value, &field),
                 (None, Some(Schema::Bool(false))) => {
                     let known = properties
                         .map(|p| p.keys().cloned().collect())
                         .unwrap_or_default();
-                    let pos = self.at.key(&field);
-                    self.push(path, Shape::Unknown { key, known }, pos);
+                    let pos = self.at.key(&field.field);
+                    let fix = Some(field.fix(None));
+                    self.push(trail, Shape::Unknown { key, known }, pos, fix);
                 }
                 (None, Some(other @ Schema::Object(_))) => self.node(other, value, &field),
                 (None, _) => {}
@@ -171,9 +255,14 @@ impl<'a> Walk<'a> {
         let required = schema.get("required").and_then(Schema::as_array);
         for key in required.into_iter().flatten().filter_map(Schema::as_str) {
             let present = map.keys().any(|k| scalar_text(k) == key);
-            if !present {
+            let property = properties.and_then(|p| p.get(key));
+            if let (false, Some(property)) = (present, property) {
+                let fix = trail
+                    .key(&Value::from(key))
+                    .fix(Some(self.placeholder(property)));
                 let key = key.to_string();
-                self.push(path, Shape::Missing { key }, self.at.value(path));
+                let pos = self.at.value(&trail.field);
+                self.push(trail, Shape::Missing { key }, pos, Some(fix));
             }
         }
     }
@@ -181,7 +270,7 @@ impl<'a> Walk<'a> {
     /// An untagged enum or an optional value: the value fits one branch. When exactly one
     /// branch takes its kind of node (a mapping for an optional struct), its problems are the
     /// detailed ones; otherwise the problem is the choice itself.
-    fn choice(&mut self, branches: &'a [Schema], value: &Value, path: &str) {
+    fn choice(&mut self, schema: &'a Schema, branches: &'a [Schema], value: &Value, trail: &Trail) {
         let optional = branches
             .iter()
             .any(|b| own_expectations(b) == [Expectation::Nothing]);
@@ -193,7 +282,7 @@ impl<'a> Walk<'a> {
                 buffered: self.buffered || !optional,
                 out: Vec::new(),
             };
-            trial.node(branch, value, path);
+            trial.node(branch, value, trail);
             if trial.out.is_empty() {
                 return;
             }
@@ -212,21 +301,56 @@ impl<'a> Walk<'a> {
             return;
         }
         let expected = branches.iter().flat_map(|b| self.expectations(b)).collect();
-        self.mismatch(expected, value, path);
+        self.mismatch(schema, expected, value, trail);
     }
 
     /// A value of the wrong kind. An optional field's "or nothing" goes unsaid: leaving the
     /// field out says it better.
-    fn mismatch(&mut self, mut expected: Vec<Expectation>, value: &Value, path: &str) {
+    fn mismatch(
+        &mut self,
+        schema: &'a Schema,
+        mut expected: Vec<Expectation>,
+        value: &Value,
+        trail: &Trail,
+    ) {
         if expected.iter().any(|e| *e != Expectation::Nothing) {
             expected.retain(|e| *e != Expectation::Nothing);
         }
         let found = found(value);
-        self.push(
-            path,
-            Shape::Expected { expected, found },
-            self.at.value(path),
-        );
+        let pos = self.at.value(&trail.field);
+        let fix = trail.fix(Some(self.placeholder(schema)));
+        self.push(trail, Shape::Expected { expected, found }, pos, Some(fix));
+    }
+}
+
+/// Gives the document the shape the fixes of `problems` describe: unknown fields removed,
+/// missing and mistyped ones replaced by placeholders.
+pub fn repair(document: &mut Value, problems: &[Located]) {
+    for fix in problems.iter().filter_map(|p| p.fix.as_ref()) {
+        let Some((last, parents)) = fix.steps.split_last() else {
+            continue;
+        };
+        let Some(parent) = parents
+            .iter()
+            .try_fold(&mut *document, |node, step| match step {
+                Step::Key(key) => node.get_mut(key),
+                Step::Index(i) => node.get_mut(i),
+            })
+        else {
+            continue;
+        };
+        match (last, &fix.put, parent) {
+            (Step::Key(key), None, Value::Mapping(map)) => {
+                map.remove(key);
+            }
+            (Step::Key(key), Some(put), Value::Mapping(map)) => {
+                map.insert(key.clone(), put.clone());
+            }
+            (Step::Index(i), Some(put), Value::Sequence(items)) if *i < items.len() => {
+                items[*i] = put.clone();
+            }
+            _ => {}
+        }
     }
 }
 
@@ -601,7 +725,7 @@ mod tests {
     }
 
     /// The walk is worth only as much as its agreement with serde: it finds a problem exactly
-    /// when serde refuses the spec.
+    /// when serde refuses the spec, and its fixes give a spec serde takes.
     #[test]
     fn finds_a_problem_exactly_when_serde_refuses() {
         let (specs, schema) = (corpus(), schema());
@@ -621,6 +745,15 @@ mod tests {
                 !found.is_empty(),
                 "serde: {refused:?}\nshape: {found:?}\n{text}"
             );
+            if found.iter().all(|p| p.fix.is_some()) {
+                repair(&mut doc, &found);
+                let repaired = serde_yaml::to_string(&doc).unwrap();
+                let refused = serde_yaml::from_str::<Spec>(&repaired).err();
+                assert!(
+                    refused.is_none(),
+                    "{refused:?}\n{text}\nrepaired:\n{repaired}"
+                );
+            }
         }
     }
 }

@@ -30,6 +30,14 @@ pub fn validate(file: &SpecFile) -> Result<Vec<Problem>, Error> {
     ))
 }
 
+/// The problems of a spec's values, positioned, without its warnings: for a spec whose shape
+/// was repaired, to report them together with the shape's.
+pub fn value_problems(file: &SpecFile) -> Vec<Problem> {
+    let mut check = Checker::default();
+    check.spec(&file.spec);
+    located(file, check.problems)
+}
+
 /// The spec's text as an error may quote it: the line of each secret `value` is cut where the
 /// value starts, so that no snippet shows it (`chartgen diff` hides secret values likewise).
 pub fn quotable_text(file: &SpecFile) -> String {

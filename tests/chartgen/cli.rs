@@ -116,6 +116,33 @@ fn every_shape_problem_is_reported_at_once() {
     assert_eq!(snapshot(tmp.path()), before, "nothing written");
 }
 
+/// The values are checked on the spec with its shape repaired: one run names every problem,
+/// except checks of the repaired fields themselves; a secret's value stays hidden.
+#[test]
+fn shape_and_value_problems_are_reported_together() {
+    let spec = "name: Shop\nimage: {repository: nginx, tag: \"1.27\"}\nport: 8080\nreplicas: -1\nstorage:\n  - {name: data, size: [1]}\nsecrets:\n  - {name: A, value: hunter2, notsecret: true}\n";
+    let tmp = folder_with(spec);
+    let out = chartgen(&["validate"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let firsts: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("error: ") || l.starts_with("chartgen.yaml:"))
+        .collect();
+    assert_eq!(
+        firsts,
+        [
+            "error: chartgen.yaml:1:7: name: \"Shop\" is not a chart name (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 53 characters)",
+            "chartgen.yaml:4:11: replicas: must be 0 or more",
+            "chartgen.yaml:6:5: storage[0]: missing field `mountPath`",
+            "chartgen.yaml:6:24: storage[0].size: expected a string, found a list",
+            "chartgen.yaml:8:22: secrets[0].value: a secret's value would be written into the chart: use `generate: true`, give it at install time (--set secrets.NAME=...) or use existingSecret; add `notSecret: true` if it is not secret",
+            "chartgen.yaml:8:31: secrets[0]: unknown field `notsecret` (did you mean `notSecret`?)",
+        ]
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+}
+
 #[test]
 fn hostile_inputs_give_one_clear_error_and_exit_2() {
     let cases: [(&str, &[u8], &str); 4] = [
