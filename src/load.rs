@@ -255,25 +255,45 @@ mod tests {
         }
     }
 
+    const BASE: &str = "name: demo\nimage:\n  repository: nginx\n  tag: \"1\"\nport: 80\n";
+
+    fn messages(text: &str) -> Vec<String> {
+        problems(&format!("{BASE}{text}"))
+            .iter()
+            .map(|p| format!("{}: {}", p.field, p.message))
+            .collect()
+    }
+
     #[test]
     fn unknown_fields_suggest_the_nearest_known_one() {
-        let p = problems("name: demo\nimage:\n  repository: nginx\nreplcas: 3\n");
+        let p = problems(&format!("{BASE}replcas: 3\n"));
         assert_eq!(
             p[0].message,
             "unknown field `replcas` (did you mean `replicas`?)"
         );
-        assert_eq!(p[0].pos, Some(Pos { line: 4, col: 1 }));
+        assert_eq!(p[0].pos, Some(Pos { line: 6, col: 1 }));
     }
 
     #[test]
-    fn nested_errors_name_the_field_path() {
-        let p = problems("name: demo\nimage:\n  repository: nginx\nstorage:\n  - name: data\n");
-        assert_eq!(p[0].field, "storage[0]");
-        assert!(
-            p[0].message.starts_with("missing field `size`"),
-            "{}",
-            p[0].message
+    fn the_values_of_a_misshapen_spec_are_checked_but_not_its_repairs() {
+        assert_eq!(
+            messages("replicas: -1\nstorage:\n  - name: Data\n"),
+            [
+                "replicas: must be 0 or more",
+                "storage[0]: missing field `size`",
+                "storage[0]: missing field `mountPath`",
+                "storage[0].name: \"Data\" is not a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)",
+            ]
         );
+    }
+
+    #[test]
+    fn a_field_lies_within_itself_and_its_children_only() {
+        assert!(within("storage[0]", "storage[0]"));
+        assert!(within("storage[0].size", "storage[0]"));
+        assert!(within("storage[0][1]", "storage[0]"));
+        assert!(!within("storage[01]", "storage[0"));
+        assert!(!within("ports", "port"));
     }
 
     #[test]
