@@ -14,7 +14,7 @@ pub const MAX_NAME: usize = 53;
 /// Hook Jobs are named `<release fullname>-<hook>` within 63 characters.
 const MAX_HOOK_NAME: usize = 30;
 /// Volume names the StatefulSet template uses itself.
-const RESERVED_VOLUMES: [&str; 3] = ["tmp", "config", "secret-files"];
+const RESERVED_VOLUMES: [&str; 4] = ["tmp", "config", "secret-files", "empty-dirs"];
 
 /// Checks the spec; on success returns the warnings (things that work, but maybe not as meant).
 pub fn validate(file: &SpecFile) -> Result<Vec<Problem>, Error> {
@@ -346,9 +346,9 @@ impl Checker {
 
     fn probes(&mut self, probes: &Probes, ports: &[Port]) {
         let all = [
-            ("probes.liveness", &probes.liveness),
-            ("probes.readiness", &probes.readiness),
-            ("probes.startup", &probes.startup),
+            ("probes.liveness", ProbeChoice::given(&probes.liveness)),
+            ("probes.readiness", ProbeChoice::given(&probes.readiness)),
+            ("probes.startup", probes.startup.as_ref()),
         ];
         for (at, probe) in all {
             if let Some(probe) = probe {
@@ -551,12 +551,36 @@ impl Checker {
             .iter()
             .enumerate()
             .filter_map(|(i, s)| Some((join(&index("secrets", i), "file"), s.file.clone()?)));
+        let empty_dirs = spec
+            .empty_dirs
+            .iter()
+            .enumerate()
+            .map(|(i, path)| (index("emptyDirs", i), path.clone()));
+        for (i, path) in spec.empty_dirs.iter().enumerate() {
+            // Written into the template as a mount path and, trimmed, a subPath: plain
+            // characters only, no `..`, not the root.
+            let plain = path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c));
+            let ok = plain
+                && !path.trim_matches('/').is_empty()
+                && !path.split('/').any(|part| part == "..");
+            self.require(ok, &index("emptyDirs", i), || {
+                format!(
+                    "{path:?} is not a folder chartgen can mount (letters, digits, '/', '.', '_' \
+                     and '-', below the root, without '..')"
+                )
+            });
+        }
         let mut seen: HashMap<String, String> = HashMap::new();
-        for (field, path) in claims.chain(config).chain(secret_files) {
+        for (field, path) in claims.chain(config).chain(secret_files).chain(empty_dirs) {
             self.require(path.starts_with('/'), &field, || {
                 format!("{path:?} is not an absolute path")
             });
             let path = path.trim_end_matches('/').to_string();
+            self.require(path != "/tmp", &field, || {
+                "every chart mounts an emptyDir at /tmp already".into()
+            });
             if let Some(first) = seen.insert(path.clone(), field.clone()) {
                 self.fail(field, format!("{path:?} is already mounted by `{first}`"));
             }

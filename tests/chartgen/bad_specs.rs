@@ -80,6 +80,26 @@ const CASES: &[(&str, &str)] = &[
         "chartgen.yaml:8:5: probes.readiness: set exactly one of `http` (a path), `tcp: true`, `exec` (a command), `grpc`",
     ),
     (
+        "probes:\n  liveness: nothing\n",
+        "chartgen.yaml:7:13: probes.liveness: invalid value: string \"nothing\", expected a probe, or `none`",
+    ),
+    (
+        "probes:\n  readiness: none\n  liveness:\n    tcp: true\n    periodSecond: 3\n",
+        "chartgen.yaml:10:5: probes.liveness: unknown field `periodSecond` (did you mean `periodSeconds`?)",
+    ),
+    (
+        "emptyDirs: [/var/../etc]\n",
+        "chartgen.yaml:6:13: emptyDirs[0]: \"/var/../etc\" is not a folder chartgen can mount (letters, digits, '/', '.', '_' and '-', below the root, without '..')",
+    ),
+    (
+        "emptyDirs: [/tmp/]\n",
+        "chartgen.yaml:6:13: emptyDirs[0]: every chart mounts an emptyDir at /tmp already",
+    ),
+    (
+        "storage:\n  - {name: data, size: 1Gi, mountPath: /run}\nemptyDirs: [/run]\n",
+        "chartgen.yaml:8:13: emptyDirs[0]: \"/run\" is already mounted by `storage[0].mountPath`",
+    ),
+    (
         "strategy:\n  type: OnDelete\n  partition: 1\n",
         "chartgen.yaml:8:14: strategy.partition: only applies to `type: RollingUpdate`",
     ),
