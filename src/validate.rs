@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::error::{Error, Problem};
+use crate::error::{Error, ImageWarning, Problem};
 use crate::load::SpecFile;
 use crate::locate::{index, join, positions};
 use crate::quantity::{self, Quantity};
@@ -134,6 +134,9 @@ impl Checker {
             format!("{version:?} is not a SemVer 2 version (e.g. \"0.1.0\")")
         });
         self.image("image", &spec.image);
+        if let Some(warning) = image_warning(&spec.image) {
+            self.warn(warning_field("image", &spec.image), warning.to_string());
+        }
         self.require(
             spec.image.tag.is_some() || spec.app_version.is_some(),
             "image.tag",
@@ -220,14 +223,6 @@ impl Checker {
             self.require(is_image_tag(tag), &join(at, "tag"), || {
                 format!("{tag:?} is not an image tag (letters, digits, '_', '.', '-'; at most 128)")
             });
-            if tag == "latest" && image.digest.is_none() {
-                self.warn(
-                    join(at, "tag"),
-                    "\"latest\" changes under a running release: pods started at different times \
-                     run different images, and a rollback cannot go back; pin a version tag, \
-                     or `digest: sha256:...`",
-                );
-            }
         }
         if let Some(digest) = &image.digest {
             self.require(is_digest(digest), &join(at, "digest"), || {
@@ -611,6 +606,11 @@ impl Checker {
             );
             if let Some(image) = &hook.image {
                 self.image(&join(&at, "image"), image);
+                // A hook runs once per release event: only `latest` is worth a word.
+                if image_warning(image) == Some(ImageWarning::Latest) {
+                    let at = join(&at, "image");
+                    self.warn(warning_field(&at, image), ImageWarning::Latest.to_string());
+                }
                 // Hook pods pull with the chart's `imagePullSecrets`, like every pod of it.
                 self.require(
                     image.pull_secrets.is_empty(),
@@ -724,6 +724,25 @@ impl Checker {
                 );
             }
         }
+    }
+}
+
+/// How loosely `image` is pinned, if at all: a digest pins it; a tag (`latest` the least), or
+/// the appVersion in its place, leaves it to the registry.
+fn image_warning(image: &Image) -> Option<ImageWarning> {
+    match (&image.digest, image.tag.as_deref()) {
+        (Some(_), _) => None,
+        (None, Some("latest")) => Some(ImageWarning::Latest),
+        (None, Some(_)) => Some(ImageWarning::NoDigest),
+        (None, None) => Some(ImageWarning::NoTag),
+    }
+}
+
+/// The field a warning about `image` (at `at`) points to: its tag, or the image itself.
+fn warning_field(at: &str, image: &Image) -> String {
+    match image.tag {
+        Some(_) => join(at, "tag"),
+        None => at.to_string(),
     }
 }
 
