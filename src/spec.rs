@@ -297,7 +297,7 @@ pub enum RetentionPolicy {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Probes {
     /// Restarts the container when it fails. Without it, a TCP check of the readiness probe's
-    /// port; `none` for no liveness probe at all.
+    /// port (none after an `exec` readiness probe); `none` for no liveness probe at all.
     #[serde(default)]
     pub liveness: Option<ProbeChoice>,
     /// Takes the pod out of the client Service while it fails. Without it, a TCP check of the
@@ -309,7 +309,7 @@ pub struct Probes {
 }
 
 /// A probe, or `none`: no probe, not even the one chartgen gives a spec that says nothing.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum ProbeChoice {
     Off(NoProbe),
@@ -330,33 +330,6 @@ impl ProbeChoice {
             Some(ProbeChoice::On(probe)) => Some(probe),
             _ => None,
         }
-    }
-}
-
-/// By hand rather than `untagged`: a probe with a misspelled field must get serde's message
-/// about that field, not "data did not match any variant".
-impl<'de> Deserialize<'de> for ProbeChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Choice;
-        impl<'de> serde::de::Visitor<'de> for Choice {
-            type Value = ProbeChoice;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a probe, or `none`")
-            }
-            fn visit_str<E: serde::de::Error>(self, word: &str) -> Result<ProbeChoice, E> {
-                NoProbe::deserialize(serde::de::value::StrDeserializer::new(word))
-                    .map(ProbeChoice::Off)
-                    .map_err(|_: E| E::invalid_value(serde::de::Unexpected::Str(word), &self))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> Result<ProbeChoice, A::Error> {
-                Probe::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(ProbeChoice::On)
-            }
-        }
-        deserializer.deserialize_any(Choice)
     }
 }
 

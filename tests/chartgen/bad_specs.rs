@@ -81,7 +81,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "probes:\n  liveness: nothing\n",
-        "chartgen.yaml:7:13: probes.liveness: invalid value: string \"nothing\", expected a probe, or `none`",
+        "chartgen.yaml:7:13: probes.liveness: expected `none` or a mapping of fields, found the string \"nothing\"",
     ),
     (
         "probes:\n  readiness: none\n  liveness:\n    tcp: true\n    periodSecond: 3\n",
