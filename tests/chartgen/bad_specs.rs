@@ -251,7 +251,8 @@ fn max_unavailable_works_but_warns_about_the_feature_gate() {
 }
 
 /// `validate` and `generate` warn, and succeed, when the app's image is not pinned by digest:
-/// `latest`, no tag (the appVersion stands in), a tag alone. A digest silences them.
+/// `latest`, no tag (the appVersion stands in), a tag alone. A digest silences them. A hook's
+/// image is warned about for `latest` only.
 #[test]
 fn loosely_pinned_images_get_one_warning_each() {
     let digest = format!("sha256:{}", "ab".repeat(32));
@@ -280,6 +281,18 @@ fn loosely_pinned_images_get_one_warning_each() {
         (
             format!("image: {{repository: nginx, tag: latest, digest: \"{digest}\"}}\n"),
             "",
+        ),
+        // A hook's own image: only `latest` is worth a word.
+        (
+            format!(
+                "image: {{repository: nginx, tag: \"1.27\", digest: \"{digest}\"}}\nhooks:\n  \
+                 - {{name: a, events: [pre-install], image: {{repository: busybox, tag: \"1.37\"}}}}\n  \
+                 - {{name: b, events: [pre-install], image: {{repository: busybox, tag: latest}}}}\n"
+            ),
+            "warning: chartgen.yaml:5:72: hooks[1].image.tag: \"latest\" changes under a running release: pods started at different times run different images, and a rollback cannot go back; pin a version tag, or `digest: sha256:...`\n  \
+             |\n\
+             5 |   - {name: b, events: [pre-install], image: {repository: busybox, tag: latest}}\n  \
+             |                                                                        ^\n",
         ),
     ];
     for (image, expected) in cases {
