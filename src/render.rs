@@ -45,6 +45,7 @@ struct Model<'a> {
     secret_files: bool,
     config_files: bool,
     config_env: bool,
+    empty_dirs: Vec<ModelEmptyDir<'a>>,
     ingress: bool,
     pdb: bool,
     service_monitor: bool,
@@ -67,6 +68,13 @@ struct ModelSecret<'a> {
     required: bool,
     /// Where it is mounted as a file; None: it is an environment variable.
     file: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct ModelEmptyDir<'a> {
+    path: &'a str,
+    /// Its folder in the volume that holds every one.
+    sub_path: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -263,6 +271,11 @@ fn model(spec: &Spec) -> Model<'_> {
         secret_files: spec.secrets.iter().any(|s| s.file.is_some()),
         config_files: spec.config.as_ref().is_some_and(|c| !c.files.is_empty()),
         config_env: spec.config.as_ref().is_some_and(|c| !c.env.is_empty()),
+        empty_dirs: spec
+            .empty_dirs()
+            .into_iter()
+            .map(|(path, sub_path)| ModelEmptyDir { path, sub_path })
+            .collect(),
         ingress: spec.ingress.is_some(),
         pdb: spec.disruption_budget.is_some(),
         service_monitor: spec.metrics.is_some(),

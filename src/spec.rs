@@ -64,6 +64,10 @@ pub struct Spec {
     /// The client Service.
     #[serde(default)]
     pub service: Service,
+    /// Folders the app writes outside its volumes, each an emptyDir: the root filesystem is
+    /// read-only (`/tmp` always has one). E.g. the folder of a Unix socket.
+    #[serde(default)]
+    pub empty_dirs: Vec<String>,
     /// Plain environment variables.
     #[serde(default)]
     pub env: StringMap,
@@ -292,12 +296,41 @@ pub enum RetentionPolicy {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Probes {
+    /// Restarts the container when it fails. Without it, a TCP check of the readiness probe's
+    /// port (none after an `exec` readiness probe); `none` for no liveness probe at all.
     #[serde(default)]
-    pub liveness: Option<Probe>,
+    pub liveness: Option<ProbeChoice>,
+    /// Takes the pod out of the client Service while it fails. Without it, a TCP check of the
+    /// first port; `none` for no readiness probe at all.
     #[serde(default)]
-    pub readiness: Option<Probe>,
+    pub readiness: Option<ProbeChoice>,
     #[serde(default)]
     pub startup: Option<Probe>,
+}
+
+/// A probe, or `none`: no probe, not even the one chartgen gives a spec that says nothing.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ProbeChoice {
+    Off(NoProbe),
+    On(Probe),
+}
+
+/// The word that turns a probe off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum NoProbe {
+    None,
+}
+
+impl ProbeChoice {
+    /// The probe the spec gives, if it gives one.
+    pub fn given(choice: &Option<ProbeChoice>) -> Option<&Probe> {
+        match choice {
+            Some(ProbeChoice::On(probe)) => Some(probe),
+            _ => None,
+        }
+    }
 }
 
 /// A probe: exactly one of `http`, `tcp`, `exec`, `grpc`, plus timings.
@@ -629,9 +662,14 @@ impl Spec {
     /// so a pod gets traffic only once it listens (checkov CKV_K8S_9). A worker without ports
     /// gets none.
     pub fn readiness(&self) -> Option<Probe> {
-        if self.probes.readiness.is_some() {
-            return self.probes.readiness.clone();
+        match &self.probes.readiness {
+            Some(ProbeChoice::On(probe)) => Some(probe.clone()),
+            Some(ProbeChoice::Off(_)) => None,
+            None => self.first_port_tcp(),
         }
+    }
+
+    fn first_port_tcp(&self) -> Option<Probe> {
         let first = self.all_ports().first()?.name.clone();
         Some(Probe {
             tcp: Some(true),
@@ -641,14 +679,16 @@ impl Spec {
     }
 
     /// The liveness probe: the spec's, or, when it gives none, a TCP check of the port the
-    /// readiness probe checks, so a hung process is restarted (checkov CKV_K8S_8), with a
-    /// minute and a half of grace for a slow start. An `exec` readiness probe gets none: its
-    /// command may not say whether the process lives.
+    /// readiness probe checks (the first port, when readiness is `none`), so a hung process
+    /// is restarted (checkov CKV_K8S_8), with a minute and a half of grace for a slow start.
+    /// An `exec` readiness probe gets none: its command may not say whether the process lives.
     pub fn liveness(&self) -> Option<Probe> {
-        if self.probes.liveness.is_some() {
-            return self.probes.liveness.clone();
+        match &self.probes.liveness {
+            Some(ProbeChoice::On(probe)) => return Some(probe.clone()),
+            Some(ProbeChoice::Off(_)) => return None,
+            None => {}
         }
-        let readiness = self.readiness()?;
+        let readiness = self.readiness().or_else(|| self.first_port_tcp())?;
         if readiness.exec.is_some() {
             return None;
         }
@@ -674,6 +714,14 @@ impl Spec {
     /// The chart version to write: the pinned one, or the first.
     pub fn chart_version(&self) -> &str {
         self.version.as_deref().unwrap_or(FIRST_VERSION)
+    }
+
+    /// Each of `emptyDirs` with where it sits in the one emptyDir volume that holds them all.
+    pub fn empty_dirs(&self) -> Vec<(&str, String)> {
+        self.empty_dirs
+            .iter()
+            .map(|path| (path.as_str(), path.trim_matches('/').to_string()))
+            .collect()
     }
 
     /// The container ports, with the `port:` shorthand expanded.

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::error::{Error, Problem};
+use crate::error::{Error, ImageWarning, Problem};
 use crate::load::SpecFile;
 use crate::locate::{index, join, positions};
 use crate::quantity::{self, Quantity};
@@ -14,7 +14,7 @@ pub const MAX_NAME: usize = 53;
 /// Hook Jobs are named `<release fullname>-<hook>` within 63 characters.
 const MAX_HOOK_NAME: usize = 30;
 /// Volume names the StatefulSet template uses itself.
-const RESERVED_VOLUMES: [&str; 3] = ["tmp", "config", "secret-files"];
+const RESERVED_VOLUMES: [&str; 4] = ["tmp", "config", "secret-files", "empty-dirs"];
 
 /// Checks the spec; on success returns the warnings (things that work, but maybe not as meant).
 pub fn validate(file: &SpecFile) -> Result<Vec<Problem>, Error> {
@@ -134,6 +134,9 @@ impl Checker {
             format!("{version:?} is not a SemVer 2 version (e.g. \"0.1.0\")")
         });
         self.image("image", &spec.image);
+        if let Some(warning) = image_warning(&spec.image) {
+            self.warn(warning_field("image", &spec.image), warning.to_string());
+        }
         self.require(
             spec.image.tag.is_some() || spec.app_version.is_some(),
             "image.tag",
@@ -220,14 +223,6 @@ impl Checker {
             self.require(is_image_tag(tag), &join(at, "tag"), || {
                 format!("{tag:?} is not an image tag (letters, digits, '_', '.', '-'; at most 128)")
             });
-            if tag == "latest" && image.digest.is_none() {
-                self.warn(
-                    join(at, "tag"),
-                    "\"latest\" changes under a running release: pods started at different times \
-                     run different images, and a rollback cannot go back; pin a version tag, \
-                     or `digest: sha256:...`",
-                );
-            }
         }
         if let Some(digest) = &image.digest {
             self.require(is_digest(digest), &join(at, "digest"), || {
@@ -346,9 +341,9 @@ impl Checker {
 
     fn probes(&mut self, probes: &Probes, ports: &[Port]) {
         let all = [
-            ("probes.liveness", &probes.liveness),
-            ("probes.readiness", &probes.readiness),
-            ("probes.startup", &probes.startup),
+            ("probes.liveness", ProbeChoice::given(&probes.liveness)),
+            ("probes.readiness", ProbeChoice::given(&probes.readiness)),
+            ("probes.startup", probes.startup.as_ref()),
         ];
         for (at, probe) in all {
             if let Some(probe) = probe {
@@ -551,12 +546,36 @@ impl Checker {
             .iter()
             .enumerate()
             .filter_map(|(i, s)| Some((join(&index("secrets", i), "file"), s.file.clone()?)));
+        let empty_dirs = spec
+            .empty_dirs
+            .iter()
+            .enumerate()
+            .map(|(i, path)| (index("emptyDirs", i), path.clone()));
+        for (i, path) in spec.empty_dirs.iter().enumerate() {
+            // Written into the template as a mount path and, trimmed, a subPath: plain
+            // characters only, no `..`, not the root.
+            let plain = path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c));
+            let ok = plain
+                && !path.trim_matches('/').is_empty()
+                && !path.split('/').any(|part| part == "..");
+            self.require(ok, &index("emptyDirs", i), || {
+                format!(
+                    "{path:?} is not a folder chartgen can mount (letters, digits, '/', '.', '_' \
+                     and '-', below the root, without '..')"
+                )
+            });
+        }
         let mut seen: HashMap<String, String> = HashMap::new();
-        for (field, path) in claims.chain(config).chain(secret_files) {
+        for (field, path) in claims.chain(config).chain(secret_files).chain(empty_dirs) {
             self.require(path.starts_with('/'), &field, || {
                 format!("{path:?} is not an absolute path")
             });
             let path = path.trim_end_matches('/').to_string();
+            self.require(path != "/tmp", &field, || {
+                "every chart mounts an emptyDir at /tmp already".into()
+            });
             if let Some(first) = seen.insert(path.clone(), field.clone()) {
                 self.fail(field, format!("{path:?} is already mounted by `{first}`"));
             }
@@ -587,6 +606,11 @@ impl Checker {
             );
             if let Some(image) = &hook.image {
                 self.image(&join(&at, "image"), image);
+                // A hook runs once per release event: only `latest` is worth a word.
+                if image_warning(image) == Some(ImageWarning::Latest) {
+                    let at = join(&at, "image");
+                    self.warn(warning_field(&at, image), ImageWarning::Latest.to_string());
+                }
                 // Hook pods pull with the chart's `imagePullSecrets`, like every pod of it.
                 self.require(
                     image.pull_secrets.is_empty(),
@@ -700,6 +724,25 @@ impl Checker {
                 );
             }
         }
+    }
+}
+
+/// How loosely `image` is pinned, if at all: a digest pins it; a tag (`latest` the least), or
+/// the appVersion in its place, leaves it to the registry.
+fn image_warning(image: &Image) -> Option<ImageWarning> {
+    match (&image.digest, image.tag.as_deref()) {
+        (Some(_), _) => None,
+        (None, Some("latest")) => Some(ImageWarning::Latest),
+        (None, Some(_)) => Some(ImageWarning::NoDigest),
+        (None, None) => Some(ImageWarning::NoTag),
+    }
+}
+
+/// The field a warning about `image` (at `at`) points to: its tag, or the image itself.
+fn warning_field(at: &str, image: &Image) -> String {
+    match image.tag {
+        Some(_) => join(at, "tag"),
+        None => at.to_string(),
     }
 }
 

@@ -413,7 +413,7 @@ pub fn test_http_path(spec: &Spec) -> Option<String> {
     };
     [&spec.probes.readiness, &spec.probes.liveness]
         .into_iter()
-        .flatten()
+        .filter_map(ProbeChoice::given)
         .find(|p| p.http.is_some() && on_target(&p.port))
         .and_then(|p| p.http.clone())
 }

@@ -80,6 +80,26 @@ const CASES: &[(&str, &str)] = &[
         "chartgen.yaml:8:5: probes.readiness: set exactly one of `http` (a path), `tcp: true`, `exec` (a command), `grpc`",
     ),
     (
+        "probes:\n  liveness: nothing\n",
+        "chartgen.yaml:7:13: probes.liveness: expected `none` or a mapping of fields, found the string \"nothing\"",
+    ),
+    (
+        "probes:\n  readiness: none\n  liveness:\n    tcp: true\n    periodSecond: 3\n",
+        "chartgen.yaml:10:5: probes.liveness: unknown field `periodSecond` (did you mean `periodSeconds`?)",
+    ),
+    (
+        "emptyDirs: [/var/../etc]\n",
+        "chartgen.yaml:6:13: emptyDirs[0]: \"/var/../etc\" is not a folder chartgen can mount (letters, digits, '/', '.', '_' and '-', below the root, without '..')",
+    ),
+    (
+        "emptyDirs: [/tmp/]\n",
+        "chartgen.yaml:6:13: emptyDirs[0]: every chart mounts an emptyDir at /tmp already",
+    ),
+    (
+        "storage:\n  - {name: data, size: 1Gi, mountPath: /run}\nemptyDirs: [/run]\n",
+        "chartgen.yaml:8:13: emptyDirs[0]: \"/run\" is already mounted by `storage[0].mountPath`",
+    ),
+    (
         "strategy:\n  type: OnDelete\n  partition: 1\n",
         "chartgen.yaml:8:14: strategy.partition: only applies to `type: RollingUpdate`",
     ),
@@ -217,11 +237,74 @@ fn max_unavailable_works_but_warns_about_the_feature_gate() {
     std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
     let out = chartgen(&["generate"], tmp.path());
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).starts_with("warning: chartgen.yaml:8:19: strategy.maxUnavailable: clusters honour it only where the MaxUnavailableStatefulSet feature gate is on"),
-        "{}",
-        stderr(&out)
+    assert_eq!(
+        stderr(&out),
+        "warning: chartgen.yaml:4:8: image.tag: a tag can be pushed again: pin the image it names now with `image.digest: sha256:...`\n  \
+         |\n\
+         4 |   tag: \"1.27\"\n  \
+         |        ^\n\
+         warning: chartgen.yaml:8:19: strategy.maxUnavailable: clusters honour it only where the MaxUnavailableStatefulSet feature gate is on (alpha, off by default); elsewhere pods are replaced one at a time\n  \
+         |\n\
+         8 |   maxUnavailable: 2\n  \
+         |                   ^\n"
     );
+}
+
+/// `validate` and `generate` warn, and succeed, when the app's image is not pinned by digest:
+/// `latest`, no tag (the appVersion stands in), a tag alone. A digest silences them. A hook's
+/// image is warned about for `latest` only.
+#[test]
+fn loosely_pinned_images_get_one_warning_each() {
+    let digest = format!("sha256:{}", "ab".repeat(32));
+    let cases = [
+        (
+            "image: {repository: nginx, tag: latest}\n".to_string(),
+            "warning: chartgen.yaml:2:33: image.tag: \"latest\" changes under a running release: pods started at different times run different images, and a rollback cannot go back; pin a version tag, or `digest: sha256:...`\n  \
+             |\n\
+             2 | image: {repository: nginx, tag: latest}\n  \
+             |                                 ^\n",
+        ),
+        (
+            "appVersion: \"1.27\"\nimage: {repository: nginx}\n".to_string(),
+            "warning: chartgen.yaml:3:8: image: no tag: the image is pulled by the chart's appVersion; set `image.tag`, and pin it with `image.digest`\n  \
+             |\n\
+             3 | image: {repository: nginx}\n  \
+             |        ^\n",
+        ),
+        (
+            "image: {repository: nginx, tag: \"1.27\"}\n".to_string(),
+            "warning: chartgen.yaml:2:33: image.tag: a tag can be pushed again: pin the image it names now with `image.digest: sha256:...`\n  \
+             |\n\
+             2 | image: {repository: nginx, tag: \"1.27\"}\n  \
+             |                                 ^\n",
+        ),
+        (
+            format!("image: {{repository: nginx, tag: latest, digest: \"{digest}\"}}\n"),
+            "",
+        ),
+        // A hook's own image: only `latest` is worth a word.
+        (
+            format!(
+                "image: {{repository: nginx, tag: \"1.27\", digest: \"{digest}\"}}\nhooks:\n  \
+                 - {{name: a, events: [pre-install], image: {{repository: busybox, tag: \"1.37\"}}}}\n  \
+                 - {{name: b, events: [pre-install], image: {{repository: busybox, tag: latest}}}}\n"
+            ),
+            "warning: chartgen.yaml:5:72: hooks[1].image.tag: \"latest\" changes under a running release: pods started at different times run different images, and a rollback cannot go back; pin a version tag, or `digest: sha256:...`\n  \
+             |\n\
+             5 |   - {name: b, events: [pre-install], image: {repository: busybox, tag: latest}}\n  \
+             |                                                                        ^\n",
+        ),
+    ];
+    for (image, expected) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let spec = format!("name: app\n{image}port: 8080\n");
+        std::fs::write(tmp.path().join("chartgen.yaml"), &spec).unwrap();
+        for command in ["validate", "generate"] {
+            let out = chartgen(&[command], tmp.path());
+            assert!(out.status.success(), "{spec}{}", stderr(&out));
+            assert_eq!(stderr(&out), expected, "{command}: {spec}");
+        }
+    }
 }
 
 #[test]

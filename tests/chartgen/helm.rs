@@ -404,3 +404,50 @@ fn falsy_secret_values_are_still_values() {
     assert_eq!(secret["data"]["DATABASE_URL"], "MA==", "0");
     assert_eq!(secret["data"]["SESSION_KEY"], "ZmFsc2U=", "false");
 }
+
+/// The app container of the StatefulSet Helm renders from a spec given as text.
+fn rendered_container(spec: &str) -> Value {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
+    let out = tmp.path().join("chart");
+    generate(&tmp.path().join("chartgen.yaml"), &out);
+    let files = helm_render(&out, json!({})).unwrap();
+    let sts: Value = serde_yaml::from_str(manifest(&files, "statefulset.yaml")).unwrap();
+    sts["spec"]["template"]["spec"]["containers"][0].clone()
+}
+
+#[test]
+fn none_turns_off_the_probe_chartgen_would_give() {
+    let base = "name: app\nimage: {repository: nginx, tag: \"1.27\"}\nport: 8080\n";
+    let container = rendered_container(&format!(
+        "{base}probes:\n  readiness: {{http: /ready}}\n  liveness: none\n"
+    ));
+    assert_eq!(
+        container["readinessProbe"],
+        json!({"httpGet": {"path": "/ready", "port": "http"}})
+    );
+    assert_eq!(container.get("livenessProbe"), None);
+    // Without readiness, the default liveness probe still checks the first port.
+    let container = rendered_container(&format!("{base}probes:\n  readiness: none\n"));
+    assert_eq!(container.get("readinessProbe"), None);
+    assert_eq!(
+        container["livenessProbe"],
+        json!({"tcpSocket": {"port": "http"}, "initialDelaySeconds": 30, "failureThreshold": 6})
+    );
+}
+
+#[test]
+fn empty_dirs_are_folders_of_one_empty_dir_volume() {
+    let container = rendered_container(
+        "name: app\nimage: {repository: nginx, tag: \"1.27\"}\nport: 8080\n\
+         emptyDirs: [/var/run/app, /var/cache/nginx/]\n",
+    );
+    assert_eq!(
+        container["volumeMounts"],
+        json!([
+            {"name": "tmp", "mountPath": "/tmp"},
+            {"name": "empty-dirs", "mountPath": "/var/run/app", "subPath": "var/run/app"},
+            {"name": "empty-dirs", "mountPath": "/var/cache/nginx/", "subPath": "var/cache/nginx"},
+        ])
+    );
+}

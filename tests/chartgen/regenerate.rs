@@ -2,7 +2,10 @@
 
 use crate::support::{chartgen, git, git_ok, snapshot, stderr, stdout};
 
-const SPEC: &str = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
+/// Pinned by digest, so that chartgen has no warning to add to what these tests assert.
+const SPEC: &str = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\n  \
+                    digest: sha256:0000000000000000000000000000000000000000000000000000000000000000\n\
+                    port: 8080\n";
 
 fn generated(spec: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();

@@ -109,6 +109,7 @@ fn base() -> Value {
         "policy": "Parallel",
         "strategy": { "type": "RollingUpdate", "partition": 1, "maxUnavailable": "50%" },
         "service": { "type": "NodePort", "port": 80, "targetPort": "qport", "nodePort": 30080 },
+        "emptyDirs": ["/?"],
         "env": { "?": "?" },
         "secrets": [{ "name": "?", "value": "?", "notSecret": true, "file": "/?" }],
         "config": { "files": { "?": "?" }, "mountPath": "/?", "env": { "?": "?" } },
@@ -324,7 +325,12 @@ fn every_string_field_reaches_kubernetes_as_the_same_string() {
     .unwrap();
     // The hook image shares the app's Image type, but validation refuses its pullSecrets
     // (hook pods pull with the app's): no chart can hold it.
-    let refused = ["hooks[].image.pullSecrets[]"];
+    // A probe's string form is only the word `none`, which leaves the probe out of the chart.
+    let refused = [
+        "hooks[].image.pullSecrets[]",
+        "probes.liveness",
+        "probes.readiness",
+    ];
     let fields: Vec<_> = string_fields(&schema)
         .into_iter()
         .filter(|f| !refused.contains(&f.as_str()))
