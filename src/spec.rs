@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::bounds::{self, Bound};
 pub use crate::kube::{Affinity, PodSecurityContext, SecurityContext, Toleration};
 
 /// Ordered string map: users expect their keys to come out in the order they wrote them.
@@ -622,6 +623,31 @@ pub fn schema_json() -> &'static str {
 pub fn derived_schema_json() -> String {
     let schema = schemars::schema_for!(Spec);
     serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
+
+impl Probe {
+    /// The timing fields, by their Kubernetes names, with the range the API takes for each.
+    pub fn timings(&self) -> [(&'static str, Option<i64>, &'static Bound); 5] {
+        [
+            (
+                "initialDelaySeconds",
+                self.initial_delay_seconds,
+                &bounds::COUNT,
+            ),
+            ("periodSeconds", self.period_seconds, &bounds::POSITIVE),
+            ("timeoutSeconds", self.timeout_seconds, &bounds::POSITIVE),
+            (
+                "successThreshold",
+                self.success_threshold,
+                &bounds::POSITIVE,
+            ),
+            (
+                "failureThreshold",
+                self.failure_threshold,
+                &bounds::POSITIVE,
+            ),
+        ]
+    }
 }
 
 impl Spec {

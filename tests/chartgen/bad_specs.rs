@@ -64,8 +64,8 @@ const CASES: &[(&str, &str)] = &[
         "chartgen.yaml:8:13: service.nodePort: only applies to `type: NodePort` or `type: LoadBalancer`",
     ),
     (
-        "service:\n  type: NodePort\n  nodePort: 80\n",
-        "chartgen.yaml:8:13: service.nodePort: 80 is outside the node port range 30000-32767",
+        "service:\n  type: NodePort\n  nodePort: 70000\n",
+        "chartgen.yaml:8:13: service.nodePort: 70000 is not a port number (1 to 65535)",
     ),
     (
         "service:\n  type: Headless\n",
