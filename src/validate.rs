@@ -6,7 +6,7 @@ use crate::bounds::{self, Bound};
 use crate::error::{Error, Problem};
 use crate::load::SpecFile;
 use crate::locate::{index, join, positions};
-use crate::quantity::{self, Quantity};
+use crate::quantity::{self, Quantity, Unit};
 use crate::spec::*;
 
 /// Helm release names are at most 53 characters; a chart name longer than that cannot be
@@ -123,6 +123,16 @@ impl Checker {
         self.require(is_semver(version), "version", || {
             format!("{version:?} is not a SemVer 2 version (e.g. \"0.1.0\")")
         });
+        if let Some(version) = &spec.app_version {
+            // Helm also turns whitespace and unprintable characters of Chart.yaml into spaces.
+            self.require(is_label_value(version), "appVersion", || {
+                format!(
+                    "{version:?} cannot be the `app.kubernetes.io/version` label of the chart's \
+                     objects (at most 63 letters, digits, '-', '_' and '.', starting and ending \
+                     with a letter or digit)"
+                )
+            });
+        }
         self.image("image", &spec.image);
         self.require(
             spec.image.tag.is_some() || spec.app_version.is_some(),
@@ -302,7 +312,9 @@ impl Checker {
                     format!("claim {:?} is declared twice", claim.name),
                 );
             }
-            if self.quantity(&join(&at, "size"), &claim.size) == Some(Quantity::ZERO) {
+            if self.quantity(&join(&at, "size"), &claim.size, Some(Unit::Bytes))
+                == Some(Quantity::ZERO)
+            {
                 self.fail(join(&at, "size"), "must be more than 0");
             }
             if let Some(class) = &claim.storage_class {
@@ -316,8 +328,13 @@ impl Checker {
         }
     }
 
-    fn quantity(&mut self, field: &str, value: &str) -> Option<Quantity> {
-        match quantity::parse(value) {
+    /// A quantity, of `unit` when it has one (a count has none): a quantity that parses but
+    /// is most likely in another unit is a warning.
+    fn quantity(&mut self, field: &str, value: &str, unit: Option<Unit>) -> Option<Quantity> {
+        if let Some(doubt) = unit.and_then(|unit| quantity::doubt(value, unit)) {
+            self.warn(field, doubt);
+        }
+        match quantity::parse_as(value, unit.unwrap_or(Unit::Bytes)) {
             Ok(q) if q < Quantity::ZERO => {
                 self.fail(field, format!("{value:?} is negative"));
                 None
@@ -596,7 +613,7 @@ impl Checker {
         let requests = join(at, "requests");
         let limits = join(at, "limits");
         for (name, value) in &resources.requests {
-            let request = self.quantity(&join(&requests, name), value);
+            let request = self.quantity(&join(&requests, name), value, Unit::of(name));
             if let (Some(request), Some(limit)) = (request, resources.limits.get(name))
                 && quantity::parse(limit).is_ok_and(|limit| request > limit)
             {
@@ -607,7 +624,7 @@ impl Checker {
             }
         }
         for (name, value) in &resources.limits {
-            self.quantity(&join(&limits, name), value);
+            self.quantity(&join(&limits, name), value, Unit::of(name));
         }
     }
 
@@ -791,6 +808,18 @@ pub fn is_dns_label(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
         && bytes[0].is_ascii_alphanumeric()
         && bytes[bytes.len() - 1].is_ascii_alphanumeric()
+}
+
+/// A Kubernetes label value (empty, or a name part of at most 63 characters).
+fn is_label_value(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    s.is_empty()
+        || (s.len() <= 63
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b))
+            && bytes[0].is_ascii_alphanumeric()
+            && bytes[bytes.len() - 1].is_ascii_alphanumeric())
 }
 
 /// IANA_SVC_NAME as Kubernetes checks it for container port names.
@@ -1127,6 +1156,33 @@ mod tests {
     }
 
     #[test]
+    fn quantities_are_checked_for_their_unit() {
+        assert_eq!(
+            messages("resources:\n  requests: {cpu: 100mi}\n"),
+            [
+                "resources.requests.cpu: \"100mi\" is not a Kubernetes quantity (did you mean \"100m\"?)"
+            ]
+        );
+        let text = format!(
+            "{BASE}resources:\n  requests: {{cpu: 100Mi, memory: 128m, nvidia.com/gpu: 1}}\nstorage: [{{name: d, size: 10m, mountPath: /d}}]\n"
+        );
+        let file = parse(Path::new("chartgen.yaml"), text).unwrap();
+        let warnings: Vec<String> = validate(&file)
+            .unwrap()
+            .into_iter()
+            .map(|w| format!("{}:{}: {}", w.pos.unwrap().line, w.field, w.message))
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                "7:resources.requests.cpu: \"100Mi\" is 104857600 CPU cores; did you mean \"100m\" (millicores)?",
+                "7:resources.requests.memory: \"128m\" is 0.128 bytes ('m' is milli); did you mean \"128Mi\"?",
+                "8:storage[0].size: \"10m\" is 0.01 bytes ('m' is milli); did you mean \"10Mi\"?",
+            ]
+        );
+    }
+
+    #[test]
     fn requests_may_not_exceed_limits() {
         let got =
             messages("resources:\n  requests:\n    memory: 1Gi\n  limits:\n    memory: 512Mi\n");
@@ -1154,6 +1210,10 @@ mod tests {
         assert!(is_dns_label("my-app-1"));
         assert!(!is_dns_label("My-App"));
         assert!(!is_dns_label("-app"));
+        assert!(is_label_value("1.16.0"));
+        assert!(is_label_value(""));
+        assert!(!is_label_value("1.0.0+build"));
+        assert!(!is_label_value("a\u{85}b"));
         assert!(is_port_name("http"));
         assert!(!is_port_name("8080"));
         assert!(is_semver("1.2.3-rc.1+build.5"));
