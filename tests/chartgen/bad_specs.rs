@@ -20,6 +20,18 @@ const CASES: &[(&str, &str)] = &[
         "chartgen.yaml:6:36: disruptionBudget.maxUnavailable: must be a number of pods (0 or more) or a percentage such as \"50%\"",
     ),
     (
+        "resources:\n  requests: {cpu: 100mi}\n",
+        "chartgen.yaml:7:19: resources.requests.cpu: \"100mi\" is not a Kubernetes quantity (did you mean \"100m\"?)",
+    ),
+    (
+        "podSecurityContext: {runAsUser: -1}\n",
+        "chartgen.yaml:6:33: podSecurityContext.runAsUser: must be 0 or more",
+    ),
+    (
+        "affinity:\n  podAntiAffinity:\n    preferredDuringSchedulingIgnoredDuringExecution:\n      - {weight: 101, podAffinityTerm: {topologyKey: k}}\n",
+        "chartgen.yaml:9:18: affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: 101 is not a scheduling weight (1 to 100)",
+    ),
+    (
         "replcas: 3\n",
         "chartgen.yaml:6:1: unknown field `replcas` (did you mean `replicas`?)",
     ),
@@ -221,6 +233,23 @@ fn max_unavailable_works_but_warns_about_the_feature_gate() {
         stderr(&out).starts_with("warning: chartgen.yaml:8:19: strategy.maxUnavailable: clusters honour it only where the MaxUnavailableStatefulSet feature gate is on"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn unlikely_units_and_node_ports_work_but_warn() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = format!(
+        "{BASE}service: {{type: NodePort, nodePort: 8080}}\nresources:\n  requests: {{cpu: 100Mi, memory: 128m}}\n"
+    );
+    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
+    let out = chartgen(&["validate"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "warning: chartgen.yaml:6:37: service.nodePort: 8080 is outside the node port range clusters have by default (30000-32767): the API server takes it only if its --service-node-port-range includes it\n  |\n6 | service: {type: NodePort, nodePort: 8080}\n  |                                     ^\n\
+         warning: chartgen.yaml:8:19: resources.requests.cpu: \"100Mi\" is 104857600 CPU cores; did you mean \"100m\" (millicores)?\n  |\n8 |   requests: {cpu: 100Mi, memory: 128m}\n  |                   ^\n\
+         warning: chartgen.yaml:8:34: resources.requests.memory: \"128m\" is 0.128 bytes ('m' is milli); did you mean \"128Mi\"?\n  |\n8 |   requests: {cpu: 100Mi, memory: 128m}\n  |                                  ^\n"
     );
 }
 
