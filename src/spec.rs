@@ -40,12 +40,14 @@ pub struct Spec {
     pub args: Vec<String>,
     /// Shorthand for a single TCP port named `http`.
     #[serde(default)]
+    #[schemars(range(min = bounds::PORT.min, max = bounds::PORT.max))]
     pub port: Option<i64>,
     /// Container ports, each named.
     #[serde(default)]
     pub ports: Vec<Port>,
     /// Number of pods.
     #[serde(default = "default_replicas")]
+    #[schemars(range(min = bounds::COUNT.min, max = bounds::COUNT.max))]
     pub replicas: i64,
     /// Volume claim templates: one PersistentVolumeClaim per pod each.
     #[serde(default)]
@@ -115,6 +117,7 @@ pub struct Spec {
     pub priority_class_name: Option<String>,
     /// Seconds a pod gets to stop before it is killed (Kubernetes' default: 30).
     #[serde(default)]
+    #[schemars(range(min = bounds::SECONDS.min, max = bounds::SECONDS.max))]
     pub termination_grace_period_seconds: Option<i64>,
     /// Command run in the container before it is stopped (e.g. to drain connections).
     #[serde(default)]
@@ -230,6 +233,7 @@ pub struct Port {
     /// Port name (IANA service name: at most 15 characters, lowercase).
     pub name: String,
     /// Container port number.
+    #[schemars(range(min = bounds::PORT.min, max = bounds::PORT.max))]
     pub port: i64,
     #[serde(default)]
     pub protocol: Protocol,
@@ -321,14 +325,19 @@ pub struct Probe {
     #[serde(default)]
     pub port: Option<PortRef>,
     #[serde(default)]
+    #[schemars(range(min = bounds::COUNT.min, max = bounds::COUNT.max))]
     pub initial_delay_seconds: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = bounds::POSITIVE.min, max = bounds::POSITIVE.max))]
     pub period_seconds: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = bounds::POSITIVE.min, max = bounds::POSITIVE.max))]
     pub timeout_seconds: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = bounds::POSITIVE.min, max = bounds::POSITIVE.max))]
     pub success_threshold: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = bounds::POSITIVE.min, max = bounds::POSITIVE.max))]
     pub failure_threshold: Option<i64>,
 }
 
@@ -363,6 +372,7 @@ pub struct Strategy {
     pub kind: StrategyKind,
     /// Only pods with an ordinal >= partition are updated (canary rollouts).
     #[serde(default)]
+    #[schemars(range(min = bounds::COUNT.min, max = bounds::COUNT.max))]
     pub partition: Option<i64>,
     /// Pods that may be unavailable during an update (number or percentage).
     #[serde(default)]
@@ -394,12 +404,15 @@ pub struct Service {
     pub kind: ServiceType,
     /// Service port; defaults to the target container port's number.
     #[serde(default)]
+    #[schemars(range(min = bounds::PORT.min, max = bounds::PORT.max))]
     pub port: Option<i64>,
     /// Container port the Service routes to, by name; defaults to the first port.
     #[serde(default)]
     pub target_port: Option<String>,
-    /// Fixed node port (NodePort and LoadBalancer only).
+    /// Fixed node port (NodePort and LoadBalancer only), in the cluster's node port range
+    /// (30000-32767 by default).
     #[serde(default)]
+    #[schemars(range(min = bounds::PORT.min, max = bounds::PORT.max))]
     pub node_port: Option<i64>,
 }
 
