@@ -15,6 +15,8 @@ service: {type: NodePort}
 disruptionBudget: {maxUnavailable: 1}
 hooks:
   - {name: migrate, events: [pre-install], command: [migrate]}
+storage: [{name: data, size: 1Gi, mountPath: /data}]
+volumePermissions: true
 "#;
 
 /// `{"a": {"b": [value]}}` for `/a/b/0`: only index 0 is used.
@@ -37,169 +39,182 @@ fn nest(pointer: &str, value: Value) -> Value {
 #[test]
 fn integer_knobs_are_bounded_by_the_values_schema_and_print_as_integers() {
     let preferred = "preferredDuringSchedulingIgnoredDuringExecution";
-    // (values pointer, range, the rendered file and the line a value inside prints as)
+    // (values pointer, range, the rendered file and the text a value inside prints as, the
+    // value in place of `{}`)
     let knobs: Vec<(String, Bound, &str, &str)> = vec![
         (
             "/replicaCount".into(),
             bounds::COUNT,
             "statefulset.yaml",
-            "replicas: ",
+            "replicas: {}\n",
         ),
         (
             "/containerPorts/http".into(),
             bounds::PORT,
             "statefulset.yaml",
-            "containerPort: ",
+            "containerPort: {}\n",
         ),
         (
             "/service/port".into(),
             bounds::PORT,
             "/service.yaml",
-            "  port: ",
+            "  port: {}\n",
         ),
         (
             "/service/nodePort".into(),
             bounds::PORT,
             "/service.yaml",
-            "nodePort: ",
+            "nodePort: {}\n",
         ),
         (
             "/terminationGracePeriodSeconds".into(),
             bounds::SECONDS,
             "statefulset.yaml",
-            "terminationGracePeriodSeconds: ",
+            "terminationGracePeriodSeconds: {}\n",
         ),
         (
             "/updateStrategy/rollingUpdate/partition".into(),
             bounds::COUNT,
             "statefulset.yaml",
-            "partition: ",
+            "partition: {}\n",
         ),
         (
             "/updateStrategy/rollingUpdate/maxUnavailable".into(),
             bounds::POSITIVE,
             "statefulset.yaml",
-            "maxUnavailable: ",
+            "maxUnavailable: {}\n",
         ),
         (
             "/pdb/minAvailable".into(),
             bounds::COUNT,
             "pdb.yaml",
-            "minAvailable: ",
+            "minAvailable: {}\n",
         ),
         (
             "/pdb/maxUnavailable".into(),
             bounds::COUNT,
             "pdb.yaml",
-            "maxUnavailable: ",
+            "maxUnavailable: {}\n",
         ),
         (
             "/hooks/migrate/backoffLimit".into(),
             bounds::COUNT,
             "hook-migrate.yaml",
-            "backoffLimit: ",
+            "backoffLimit: {}\n",
         ),
         (
             "/livenessProbe/initialDelaySeconds".into(),
             bounds::COUNT,
             "statefulset.yaml",
-            "initialDelaySeconds: ",
+            "initialDelaySeconds: {}\n",
         ),
         (
             "/livenessProbe/periodSeconds".into(),
             bounds::POSITIVE,
             "statefulset.yaml",
-            "periodSeconds: ",
+            "periodSeconds: {}\n",
         ),
         (
             "/readinessProbe/timeoutSeconds".into(),
             bounds::POSITIVE,
             "statefulset.yaml",
-            "timeoutSeconds: ",
+            "timeoutSeconds: {}\n",
         ),
         (
             "/readinessProbe/successThreshold".into(),
             bounds::POSITIVE,
             "statefulset.yaml",
-            "successThreshold: ",
+            "successThreshold: {}\n",
         ),
         (
             "/startupProbe/failureThreshold".into(),
             bounds::POSITIVE,
             "statefulset.yaml",
-            "failureThreshold: ",
+            "failureThreshold: {}\n",
         ),
         (
             "/podSecurityContext/runAsUser".into(),
             bounds::ID,
             "statefulset.yaml",
-            "runAsUser: ",
+            "runAsUser: {}\n",
         ),
         (
             "/podSecurityContext/runAsGroup".into(),
             bounds::ID,
             "statefulset.yaml",
-            "runAsGroup: ",
+            "runAsGroup: {}\n",
         ),
         (
             "/podSecurityContext/fsGroup".into(),
             bounds::ID,
             "statefulset.yaml",
-            "fsGroup: ",
+            "fsGroup: {}\n",
         ),
         (
             "/podSecurityContext/supplementalGroups/0".into(),
             bounds::ID,
             "statefulset.yaml",
-            "- ",
+            "- {}\n",
         ),
         (
             "/securityContext/runAsUser".into(),
             bounds::ID,
             "statefulset.yaml",
-            "runAsUser: ",
+            "runAsUser: {}\n",
         ),
         (
             "/securityContext/runAsGroup".into(),
             bounds::ID,
             "statefulset.yaml",
-            "runAsGroup: ",
+            "runAsGroup: {}\n",
         ),
         (
             "/tests/podSecurityContext/runAsUser".into(),
             bounds::ID,
             "test-connection.yaml",
-            "runAsUser: ",
+            "runAsUser: {}\n",
         ),
         (
             "/tests/securityContext/runAsGroup".into(),
             bounds::ID,
             "test-connection.yaml",
-            "runAsGroup: ",
+            "runAsGroup: {}\n",
         ),
         (
             "/tolerations/0/tolerationSeconds".into(),
             bounds::SIGNED_SECONDS,
             "statefulset.yaml",
-            "tolerationSeconds: ",
+            "tolerationSeconds: {}\n",
         ),
         (
             format!("/affinity/nodeAffinity/{preferred}/0/weight"),
             bounds::WEIGHT,
             "statefulset.yaml",
-            "weight: ",
+            "weight: {}\n",
         ),
         (
             format!("/affinity/podAffinity/{preferred}/0/weight"),
             bounds::WEIGHT,
             "statefulset.yaml",
-            "weight: ",
+            "weight: {}\n",
         ),
         (
             format!("/affinity/podAntiAffinity/{preferred}/0/weight"),
             bounds::WEIGHT,
             "statefulset.yaml",
-            "weight: ",
+            "weight: {}\n",
+        ),
+        (
+            "/podSecurityContext/runAsUser".into(),
+            bounds::ID,
+            "statefulset.yaml",
+            "- \"{}:10001\"\n",
+        ),
+        (
+            "/podSecurityContext/fsGroup".into(),
+            bounds::ID,
+            "statefulset.yaml",
+            "- \"10001:{}\"\n",
         ),
     ];
     let tmp = tempfile::tempdir().unwrap();
@@ -235,9 +250,10 @@ fn integer_knobs_are_bounded_by_the_values_schema_and_print_as_integers() {
                     .find(|(path, _)| path.ends_with(file))
                     .and_then(|(_, text)| text.as_str())
                     .unwrap_or_default();
-                if !text.contains(&format!("{line}{value}\n")) {
+                let want = line.replace("{}", &value.to_string());
+                if !text.contains(&want) {
                     wrong.push(format!(
-                        "{pointer} = {value}: no `{line}{value}` in {file}:\n{text}"
+                        "{pointer} = {value}: no {want:?} in {file}:\n{text}"
                     ));
                 }
             }
@@ -256,7 +272,7 @@ fn integer_knobs_are_bounded_by_the_values_schema_and_print_as_integers() {
 fn annotation_and_label_values_must_be_strings() {
     let tmp = tempfile::tempdir().unwrap();
     let spec = format!(
-        "{SPEC}ingress: {{hosts: [{{host: knobs.example.com}}]}}\nstorage: [{{name: data, size: 1Gi, mountPath: /data}}]\nmetrics: {{port: http}}\n"
+        "{SPEC}ingress: {{hosts: [{{host: knobs.example.com}}]}}\nmetrics: {{port: http}}\n"
     );
     std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
     let chart = tmp.path().join("chart");
