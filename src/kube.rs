@@ -8,16 +8,24 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::bounds;
+
 /// Declares a struct of optional fields, all camelCase, unknown fields refused, absent ones
 /// left out when written back. `+` fields are required, as the Kubernetes API requires them.
+/// A field's attributes (the range of an integer, for the spec's JSON Schema) go before its
+/// name, after the `+`.
 macro_rules! kube_object {
-    ($(#[$doc:meta])* $name:ident { $(+ $rfield:ident : $rty:ty,)* $($field:ident : $ty:ty,)* }) => {
+    ($(#[$doc:meta])* $name:ident {
+        $(+ $(#[$rattr:meta])* $rfield:ident : $rty:ty,)*
+        $($(#[$attr:meta])* $field:ident : $ty:ty,)*
+    }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
         #[serde(deny_unknown_fields, rename_all = "camelCase")]
         pub struct $name {
-            $(pub $rfield: $rty,)*
+            $($(#[$rattr])* pub $rfield: $rty,)*
             $(
+                $(#[$attr])*
                 #[serde(default, skip_serializing_if = "Option::is_none")]
                 pub $field: Option<$ty>,
             )*
@@ -34,8 +42,10 @@ kube_object!(
         privileged: bool,
         proc_mount: String,
         read_only_root_filesystem: bool,
+        #[schemars(range(min = bounds::ID.min, max = bounds::ID.max))]
         run_as_group: i64,
         run_as_non_root: bool,
+        #[schemars(range(min = bounds::ID.min, max = bounds::ID.max))]
         run_as_user: i64,
         se_linux_options: SeLinuxOptions,
         seccomp_profile: Profile,
@@ -47,14 +57,18 @@ kube_object!(
     /// A pod's securityContext.
     PodSecurityContext {
         app_armor_profile: Profile,
+        #[schemars(range(min = bounds::ID.min, max = bounds::ID.max))]
         fs_group: i64,
         fs_group_change_policy: String,
+        #[schemars(range(min = bounds::ID.min, max = bounds::ID.max))]
         run_as_group: i64,
         run_as_non_root: bool,
+        #[schemars(range(min = bounds::ID.min, max = bounds::ID.max))]
         run_as_user: i64,
         se_linux_change_policy: String,
         se_linux_options: SeLinuxOptions,
         seccomp_profile: Profile,
+        #[schemars(inner(range(min = bounds::ID.min, max = bounds::ID.max)))]
         supplemental_groups: Vec<i64>,
         supplemental_groups_policy: String,
         sysctls: Vec<Sysctl>,
@@ -84,6 +98,7 @@ kube_object!(
         effect: String,
         key: String,
         operator: String,
+        #[schemars(range(min = bounds::SIGNED_SECONDS.min, max = bounds::SIGNED_SECONDS.max))]
         toleration_seconds: i64,
         value: String,
     }
@@ -102,7 +117,11 @@ kube_object!(NodeAffinity {
     preferred_during_scheduling_ignored_during_execution: Vec<PreferredSchedulingTerm>,
     required_during_scheduling_ignored_during_execution: NodeSelector,
 });
-kube_object!(PreferredSchedulingTerm { +weight: i64, +preference: NodeSelectorTerm, });
+kube_object!(PreferredSchedulingTerm {
+    + #[schemars(range(min = bounds::WEIGHT.min, max = bounds::WEIGHT.max))]
+    weight: i64,
+    +preference: NodeSelectorTerm,
+});
 kube_object!(NodeSelector { +node_selector_terms: Vec<NodeSelectorTerm>, });
 kube_object!(NodeSelectorTerm {
     match_expressions: Vec<Requirement>,
@@ -113,7 +132,11 @@ kube_object!(PodAffinity {
     preferred_during_scheduling_ignored_during_execution: Vec<WeightedPodAffinityTerm>,
     required_during_scheduling_ignored_during_execution: Vec<PodAffinityTerm>,
 });
-kube_object!(WeightedPodAffinityTerm { +weight: i64, +pod_affinity_term: PodAffinityTerm, });
+kube_object!(WeightedPodAffinityTerm {
+    + #[schemars(range(min = bounds::WEIGHT.min, max = bounds::WEIGHT.max))]
+    weight: i64,
+    +pod_affinity_term: PodAffinityTerm,
+});
 kube_object!(PodAffinityTerm {
     +topology_key: String,
     label_selector: LabelSelector,

@@ -33,26 +33,76 @@ const SUFFIXES: [(&str, f64); 15] = [
     ("E", 1e18),
 ];
 
+/// What a resource is counted in: its quantities are checked for a suffix of that unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// CPU: `500m` is half a core.
+    Cores,
+    /// Memory and storage: `128Mi` is 128 MiB.
+    Bytes,
+}
+
+impl Unit {
+    /// The unit of a resource by its name; None for counts (`nvidia.com/gpu`, `pods`).
+    pub fn of(resource: &str) -> Option<Unit> {
+        match resource {
+            "cpu" => Some(Unit::Cores),
+            "memory" | "ephemeral-storage" | "storage" => Some(Unit::Bytes),
+            _ if resource.starts_with("hugepages-") => Some(Unit::Bytes),
+            _ => None,
+        }
+    }
+}
+
 /// Parses a quantity. The error is a hint to append to a message: empty, or a suggestion
-/// such as ` (did you mean "10Gi"?)`.
+/// such as ` (did you mean "10Gi"?)`, in bytes unless `unit` says otherwise.
 pub fn parse(text: &str) -> Result<Quantity, String> {
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
-        .unwrap_or(text.len());
-    let (number, suffix) = text.split_at(split);
+    parse_as(text, Unit::Bytes)
+}
+
+/// Parses a quantity of `unit`, whose hint suits it: `100mi` of CPU suggests `100m`.
+pub fn parse_as(text: &str, unit: Unit) -> Result<Quantity, String> {
+    let (number, suffix) = split(text);
     let value: f64 = number
         .parse()
         .ok()
         .filter(|_| number.chars().any(|c| c.is_ascii_digit()) && !number.ends_with('.'))
-        .ok_or_else(|| hint(number, suffix))?;
+        .ok_or_else(|| hint(number, suffix, unit))?;
     let scale = match suffix {
         "" => 1.0,
         _ => match SUFFIXES.iter().find(|(s, _)| *s == suffix) {
             Some((_, scale)) => *scale,
-            None => exponent(suffix).ok_or_else(|| hint(number, suffix))?,
+            None => exponent(suffix).ok_or_else(|| hint(number, suffix, unit))?,
         },
     };
     Ok(Quantity(value * scale))
+}
+
+/// A valid quantity most likely written in the wrong unit: `128m` of memory is 0.128 bytes
+/// (`m` is milli), `100Mi` of CPU is 104857600 cores. Says what it is and what was meant.
+pub fn doubt(text: &str, unit: Unit) -> Option<String> {
+    let (number, suffix) = split(text);
+    let Quantity(value) = parse_as(text, unit).ok()?;
+    let multiple = SUFFIXES
+        .iter()
+        .any(|(s, scale)| *s == suffix && *scale >= 1e3);
+    match unit {
+        Unit::Bytes if suffix == "m" => Some(format!(
+            "{text:?} is {value} bytes ('m' is milli); did you mean \"{number}Mi\"?"
+        )),
+        Unit::Cores if multiple => Some(format!(
+            "{text:?} is {value} CPU cores; did you mean \"{number}m\" (millicores)?"
+        )),
+        _ => None,
+    }
+}
+
+/// The number and the suffix of a quantity's text.
+fn split(text: &str) -> (&str, &str) {
+    let at = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
+        .unwrap_or(text.len());
+    text.split_at(at)
 }
 
 fn exponent(suffix: &str) -> Option<f64> {
@@ -61,20 +111,24 @@ fn exponent(suffix: &str) -> Option<f64> {
     Some(10f64.powi(power))
 }
 
-/// Suggests the binary suffix people usually mean when they write `10Gb`, `10GB` or `10gib`.
-fn hint(number: &str, suffix: &str) -> String {
+/// Suggests the suffix people usually mean: the binary one when they write `10Gb`, `10GB`
+/// or `10gib` of bytes, millicores when they write `100mi` of CPU.
+fn hint(number: &str, suffix: &str, unit: Unit) -> String {
     let lower = suffix.to_ascii_lowercase();
-    let unit = lower.trim_end_matches('b').trim_end_matches('i');
-    match unit {
-        "k" | "m" | "g" | "t" | "p" | "e" if !number.is_empty() => {
-            let unit = if unit == "k" {
+    let letter = lower.trim_end_matches('b').trim_end_matches('i');
+    match (unit, letter) {
+        _ if number.is_empty() => String::new(),
+        (Unit::Cores, "m") => format!(" (did you mean \"{number}m\"?)"),
+        (Unit::Cores, _) => String::new(),
+        (Unit::Bytes, "k" | "m" | "g" | "t" | "p" | "e") => {
+            let letter = if letter == "k" {
                 "K".into()
             } else {
-                unit.to_ascii_uppercase()
+                letter.to_ascii_uppercase()
             };
-            format!(" (did you mean \"{number}{unit}i\"?)")
+            format!(" (did you mean \"{number}{letter}i\"?)")
         }
-        _ => String::new(),
+        (Unit::Bytes, _) => String::new(),
     }
 }
 
@@ -99,5 +153,37 @@ mod tests {
         assert_eq!(parse("lots"), Err(String::new()));
         assert_eq!(parse(""), Err(String::new()));
         assert_eq!(parse("1."), Err(String::new()));
+    }
+
+    #[test]
+    fn cpu_suggests_millicores() {
+        assert_eq!(
+            parse_as("100mi", Unit::Cores),
+            Err(" (did you mean \"100m\"?)".into())
+        );
+        assert_eq!(
+            parse_as("100mi", Unit::Bytes),
+            Err(" (did you mean \"100Mi\"?)".into())
+        );
+        assert_eq!(parse_as("2gb", Unit::Cores), Err(String::new()));
+    }
+
+    #[test]
+    fn doubts_a_unit_that_is_most_likely_not_meant() {
+        assert_eq!(
+            doubt("128m", Unit::Bytes).as_deref(),
+            Some("\"128m\" is 0.128 bytes ('m' is milli); did you mean \"128Mi\"?")
+        );
+        assert_eq!(
+            doubt("100Mi", Unit::Cores).as_deref(),
+            Some("\"100Mi\" is 104857600 CPU cores; did you mean \"100m\" (millicores)?")
+        );
+        assert_eq!(doubt("2k", Unit::Cores).map(|_| ()), Some(()));
+        for fine in ["100m", "1.5", "2"] {
+            assert_eq!(doubt(fine, Unit::Cores), None, "{fine}");
+        }
+        for fine in ["128Mi", "1G", "1e9"] {
+            assert_eq!(doubt(fine, Unit::Bytes), None, "{fine}");
+        }
     }
 }

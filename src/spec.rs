@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::bounds::{self, Bound};
 pub use crate::kube::{Affinity, PodSecurityContext, SecurityContext, Toleration};
 
 /// Ordered string map: users expect their keys to come out in the order they wrote them.
@@ -39,12 +40,14 @@ pub struct Spec {
     pub args: Vec<String>,
     /// Shorthand for a single TCP port named `http`.
     #[serde(default)]
+    #[schemars(range(min = bounds::PORT.min, max = bounds::PORT.max))]
     pub port: Option<i64>,
     /// Container ports, each named.
     #[serde(default)]
     pub ports: Vec<Port>,
     /// Number of pods.
     #[serde(default = "default_replicas")]
+    #[schemars(range(min = bounds::COUNT.min, max = bounds::COUNT.max))]
     pub replicas: i64,
     /// Volume claim templates: one PersistentVolumeClaim per pod each.
     #[serde(default)]
@@ -118,6 +121,7 @@ pub struct Spec {
     pub priority_class_name: Option<String>,
     /// Seconds a pod gets to stop before it is killed (Kubernetes' default: 30).
     #[serde(default)]
+    #[schemars(range(min = bounds::SECONDS.min, max = bounds::SECONDS.max))]
     pub termination_grace_period_seconds: Option<i64>,
     /// Command run in the container before it is stopped (e.g. to drain connections).
     #[serde(default)]
@@ -233,6 +237,7 @@ pub struct Port {
     /// Port name (IANA service name: at most 15 characters, lowercase).
     pub name: String,
     /// Container port number.
+    #[schemars(range(min = bounds::PORT.min, max = bounds::PORT.max))]
     pub port: i64,
     #[serde(default)]
     pub protocol: Protocol,
@@ -353,14 +358,19 @@ pub struct Probe {
     #[serde(default)]
     pub port: Option<PortRef>,
     #[serde(default)]
+    #[schemars(range(min = bounds::COUNT.min, max = bounds::COUNT.max))]
     pub initial_delay_seconds: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = bounds::POSITIVE.min, max = bounds::POSITIVE.max))]
     pub period_seconds: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = bounds::POSITIVE.min, max = bounds::POSITIVE.max))]
     pub timeout_seconds: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = bounds::POSITIVE.min, max = bounds::POSITIVE.max))]
     pub success_threshold: Option<i64>,
     #[serde(default)]
+    #[schemars(range(min = bounds::POSITIVE.min, max = bounds::POSITIVE.max))]
     pub failure_threshold: Option<i64>,
 }
 
@@ -395,6 +405,7 @@ pub struct Strategy {
     pub kind: StrategyKind,
     /// Only pods with an ordinal >= partition are updated (canary rollouts).
     #[serde(default)]
+    #[schemars(range(min = bounds::COUNT.min, max = bounds::COUNT.max))]
     pub partition: Option<i64>,
     /// Pods that may be unavailable during an update (number or percentage).
     #[serde(default)]
@@ -426,12 +437,15 @@ pub struct Service {
     pub kind: ServiceType,
     /// Service port; defaults to the target container port's number.
     #[serde(default)]
+    #[schemars(range(min = bounds::PORT.min, max = bounds::PORT.max))]
     pub port: Option<i64>,
     /// Container port the Service routes to, by name; defaults to the first port.
     #[serde(default)]
     pub target_port: Option<String>,
-    /// Fixed node port (NodePort and LoadBalancer only).
+    /// Fixed node port (NodePort and LoadBalancer only), in the cluster's node port range
+    /// (30000-32767 by default).
     #[serde(default)]
+    #[schemars(range(min = bounds::PORT.min, max = bounds::PORT.max))]
     pub node_port: Option<i64>,
 }
 
@@ -655,6 +669,31 @@ pub fn schema_json() -> &'static str {
 pub fn derived_schema_json() -> String {
     let schema = schemars::schema_for!(Spec);
     serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
+
+impl Probe {
+    /// The timing fields, by their Kubernetes names, with the range the API takes for each.
+    pub fn timings(&self) -> [(&'static str, Option<i64>, &'static Bound); 5] {
+        [
+            (
+                "initialDelaySeconds",
+                self.initial_delay_seconds,
+                &bounds::COUNT,
+            ),
+            ("periodSeconds", self.period_seconds, &bounds::POSITIVE),
+            ("timeoutSeconds", self.timeout_seconds, &bounds::POSITIVE),
+            (
+                "successThreshold",
+                self.success_threshold,
+                &bounds::POSITIVE,
+            ),
+            (
+                "failureThreshold",
+                self.failure_threshold,
+                &bounds::POSITIVE,
+            ),
+        ]
+    }
 }
 
 impl Spec {

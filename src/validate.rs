@@ -2,10 +2,11 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::bounds::{self, Bound};
 use crate::error::{Error, ImageWarning, Problem};
 use crate::load::SpecFile;
 use crate::locate::{index, join, positions};
-use crate::quantity::{self, Quantity};
+use crate::quantity::{self, Quantity, Unit};
 use crate::spec::*;
 
 /// Helm release names are at most 53 characters; a chart name longer than that cannot be
@@ -13,6 +14,8 @@ use crate::spec::*;
 pub const MAX_NAME: usize = 53;
 /// Hook Jobs are named `<release fullname>-<hook>` within 63 characters.
 const MAX_HOOK_NAME: usize = 30;
+/// The node ports a cluster hands out unless its `--service-node-port-range` says otherwise.
+const DEFAULT_NODE_PORTS: std::ops::RangeInclusive<i64> = 30000..=32767;
 /// Volume names the StatefulSet template uses itself.
 const RESERVED_VOLUMES: [&str; 4] = ["tmp", "config", "secret-files", "empty-dirs"];
 
@@ -104,17 +107,12 @@ impl Checker {
         self.problems.push((field.into(), message.into()));
     }
 
-    /// An integer Kubernetes stores as int32: from `min` to 2147483647. Past it, Helm prints
-    /// it as a float (`1e+06`) and the API refuses it, or a per-pod loop runs out of memory.
-    fn int32(&mut self, field: &str, value: i64, min: i64) {
-        let max = i64::from(i32::MAX);
-        self.require((min..=max).contains(&value), field, || {
-            if value < min {
-                format!("must be {min} or more")
-            } else {
-                format!("must be at most {max} (Kubernetes keeps it as a 32-bit integer)")
-            }
-        });
+    /// An integer within the range the Kubernetes API takes: past it the API refuses the
+    /// object, or a per-pod loop over a huge replica count runs Helm out of memory.
+    fn bound(&mut self, field: &str, value: i64, bound: &Bound) {
+        if let Some(problem) = bound.problem(value) {
+            self.fail(field, problem);
+        }
     }
 
     fn warn(&mut self, field: impl Into<String>, message: impl Into<String>) {
@@ -133,6 +131,16 @@ impl Checker {
         self.require(is_semver(version), "version", || {
             format!("{version:?} is not a SemVer 2 version (e.g. \"0.1.0\")")
         });
+        if let Some(version) = &spec.app_version {
+            // Helm also turns whitespace and unprintable characters of Chart.yaml into spaces.
+            self.require(is_label_value(version), "appVersion", || {
+                format!(
+                    "{version:?} cannot be the `app.kubernetes.io/version` label of the chart's \
+                     objects (at most 63 letters, digits, '-', '_' and '.', starting and ending \
+                     with a letter or digit)"
+                )
+            });
+        }
         self.image("image", &spec.image);
         if let Some(warning) = image_warning(&spec.image) {
             self.warn(warning_field("image", &spec.image), warning.to_string());
@@ -144,7 +152,7 @@ impl Checker {
         );
         let ports = spec.all_ports();
         self.ports(spec, &ports);
-        self.int32("replicas", spec.replicas, 0);
+        self.bound("replicas", spec.replicas, &bounds::COUNT);
         self.storage(&spec.storage);
         self.probes(&spec.probes, &ports);
         self.strategy(&spec.strategy, spec.replicas);
@@ -162,6 +170,7 @@ impl Checker {
             self.ingress(ingress);
         }
         self.extras(spec, &ports);
+        self.kube_objects(spec);
         for (i, dep) in spec.dependencies.iter().enumerate() {
             let at = index("dependencies", i);
             self.require(!dep.name.is_empty(), &join(&at, "name"), || {
@@ -287,9 +296,7 @@ impl Checker {
     }
 
     fn port_number(&mut self, field: &str, port: i64) {
-        self.require((1..=65535).contains(&port), field, || {
-            format!("{port} is not a port number (1 to 65535)")
-        });
+        self.bound(field, port, &bounds::PORT);
     }
 
     fn storage(&mut self, claims: &[Claim]) {
@@ -308,7 +315,9 @@ impl Checker {
                     format!("claim {:?} is declared twice", claim.name),
                 );
             }
-            if self.quantity(&join(&at, "size"), &claim.size) == Some(Quantity::ZERO) {
+            if self.quantity(&join(&at, "size"), &claim.size, Some(Unit::Bytes))
+                == Some(Quantity::ZERO)
+            {
                 self.fail(join(&at, "size"), "must be more than 0");
             }
             if let Some(class) = &claim.storage_class {
@@ -322,8 +331,13 @@ impl Checker {
         }
     }
 
-    fn quantity(&mut self, field: &str, value: &str) -> Option<Quantity> {
-        match quantity::parse(value) {
+    /// A quantity, of `unit` when it has one (a count has none): a quantity that parses but
+    /// is most likely in another unit is a warning.
+    fn quantity(&mut self, field: &str, value: &str, unit: Option<Unit>) -> Option<Quantity> {
+        if let Some(doubt) = unit.and_then(|unit| quantity::doubt(value, unit)) {
+            self.warn(field, doubt);
+        }
+        match quantity::parse_as(value, unit.unwrap_or(Unit::Bytes)) {
             Ok(q) if q < Quantity::ZERO => {
                 self.fail(field, format!("{value:?} is negative"));
                 None
@@ -376,16 +390,9 @@ impl Checker {
         if probe.exec.is_none() {
             self.probe_port(at, probe, ports);
         }
-        let timings = [
-            ("initialDelaySeconds", probe.initial_delay_seconds, 0),
-            ("periodSeconds", probe.period_seconds, 1),
-            ("timeoutSeconds", probe.timeout_seconds, 1),
-            ("successThreshold", probe.success_threshold, 1),
-            ("failureThreshold", probe.failure_threshold, 1),
-        ];
-        for (key, value, min) in timings {
+        for (key, value, bound) in probe.timings() {
             if let Some(value) = value {
-                self.int32(&join(at, key), value, min);
+                self.bound(&join(at, key), value, bound);
             }
         }
         if let Some(threshold) = probe.success_threshold
@@ -419,6 +426,7 @@ impl Checker {
             self.require(rolling, "strategy.partition", || {
                 "only applies to `type: RollingUpdate`".into()
             });
+            // Within replicas, itself within int32.
             self.require(
                 (0..=replicas.max(0)).contains(&partition),
                 "strategy.partition",
@@ -430,11 +438,15 @@ impl Checker {
                 "only applies to `type: RollingUpdate`".into()
             });
             let ok = match max {
-                IntOrPercent::Int(n) => *n >= 1,
+                IntOrPercent::Int(n) => bounds::POSITIVE.contains(*n),
                 IntOrPercent::Percent(p) => is_percent(p),
             };
             self.require(ok, "strategy.maxUnavailable", || {
-                "must be 1 or more, or a percentage such as \"25%\"".into()
+                format!(
+                    "must be a number of pods ({} to {}) or a percentage such as \"25%\"",
+                    bounds::POSITIVE.min,
+                    bounds::POSITIVE.max
+                )
             });
             self.warn(
                 "strategy.maxUnavailable",
@@ -461,11 +473,19 @@ impl Checker {
                 "service.nodePort",
                 || "only applies to `type: NodePort` or `type: LoadBalancer`".into(),
             );
-            self.require(
-                (30000..=32767).contains(&node_port),
-                "service.nodePort",
-                || format!("{node_port} is outside the node port range 30000-32767"),
-            );
+            self.port_number("service.nodePort", node_port);
+            if bounds::PORT.contains(node_port) && !DEFAULT_NODE_PORTS.contains(&node_port) {
+                self.warn(
+                    "service.nodePort",
+                    format!(
+                        "{node_port} is outside the node port range clusters have by default \
+                         ({}-{}): the API server takes it only if its \
+                         --service-node-port-range includes it",
+                        DEFAULT_NODE_PORTS.start(),
+                        DEFAULT_NODE_PORTS.end()
+                    ),
+                );
+            }
         }
     }
 
@@ -625,7 +645,7 @@ impl Checker {
         let requests = join(at, "requests");
         let limits = join(at, "limits");
         for (name, value) in &resources.requests {
-            let request = self.quantity(&join(&requests, name), value);
+            let request = self.quantity(&join(&requests, name), value, Unit::of(name));
             if let (Some(request), Some(limit)) = (request, resources.limits.get(name))
                 && quantity::parse(limit).is_ok_and(|limit| request > limit)
             {
@@ -636,7 +656,7 @@ impl Checker {
             }
         }
         for (name, value) in &resources.limits {
-            self.quantity(&join(&limits, name), value);
+            self.quantity(&join(&limits, name), value, Unit::of(name));
         }
     }
 
@@ -645,9 +665,7 @@ impl Checker {
             self.dns_subdomain("priorityClassName", class);
         }
         if let Some(seconds) = spec.termination_grace_period_seconds {
-            self.require(seconds >= 0, "terminationGracePeriodSeconds", || {
-                "must be 0 or more".into()
-            });
+            self.bound("terminationGracePeriodSeconds", seconds, &bounds::SECONDS);
         }
         if let Some(budget) = &spec.disruption_budget {
             self.require(
@@ -662,7 +680,7 @@ impl Checker {
             for (field, count) in counts {
                 let ok = match count {
                     None => true,
-                    Some(IntOrPercent::Int(n)) => (0..=i64::from(i32::MAX)).contains(n),
+                    Some(IntOrPercent::Int(n)) => bounds::COUNT.contains(*n),
                     Some(IntOrPercent::Percent(p)) => p == "0%" || is_percent(p),
                 };
                 self.require(ok, field, || {
@@ -691,6 +709,84 @@ impl Checker {
                 "volumePermissions",
                 "there is no storage to give permissions on",
             );
+        }
+    }
+
+    /// The integers of the Kubernetes objects the spec passes through.
+    fn kube_objects(&mut self, spec: &Spec) {
+        if let Some(pod) = &spec.pod_security_context {
+            let ids = [
+                ("runAsUser", pod.run_as_user),
+                ("runAsGroup", pod.run_as_group),
+                ("fsGroup", pod.fs_group),
+            ];
+            for (key, id) in ids {
+                if let Some(id) = id {
+                    self.bound(&join("podSecurityContext", key), id, &bounds::ID);
+                }
+            }
+            for (i, id) in pod.supplemental_groups.iter().flatten().enumerate() {
+                let field = index("podSecurityContext.supplementalGroups", i);
+                self.bound(&field, *id, &bounds::ID);
+            }
+        }
+        if let Some(container) = &spec.security_context {
+            let ids = [
+                ("runAsUser", container.run_as_user),
+                ("runAsGroup", container.run_as_group),
+            ];
+            for (key, id) in ids {
+                if let Some(id) = id {
+                    self.bound(&join("securityContext", key), id, &bounds::ID);
+                }
+            }
+        }
+        for (i, toleration) in spec.tolerations.iter().enumerate() {
+            if let Some(seconds) = toleration.toleration_seconds {
+                let field = join(&index("tolerations", i), "tolerationSeconds");
+                self.bound(&field, seconds, &bounds::SIGNED_SECONDS);
+            }
+        }
+        let Some(affinity) = &spec.affinity else {
+            return;
+        };
+        let preferred = "preferredDuringSchedulingIgnoredDuringExecution";
+        let node = affinity.node_affinity.as_ref();
+        let node_weights = node
+            .and_then(|n| {
+                n.preferred_during_scheduling_ignored_during_execution
+                    .as_ref()
+            })
+            .into_iter()
+            .flatten()
+            .map(|term| term.weight);
+        let pod_weights = |terms: Option<&crate::kube::PodAffinity>| {
+            terms
+                .and_then(|p| {
+                    p.preferred_during_scheduling_ignored_during_execution
+                        .as_ref()
+                })
+                .into_iter()
+                .flatten()
+                .map(|term| term.weight)
+                .collect::<Vec<_>>()
+        };
+        let all = [
+            ("nodeAffinity", node_weights.collect()),
+            ("podAffinity", pod_weights(affinity.pod_affinity.as_ref())),
+            (
+                "podAntiAffinity",
+                pod_weights(affinity.pod_anti_affinity.as_ref()),
+            ),
+        ];
+        for (kind, weights) in all {
+            for (i, weight) in weights.into_iter().enumerate() {
+                let field = join(
+                    &index(&join(&join("affinity", kind), preferred), i),
+                    "weight",
+                );
+                self.bound(&field, weight, &bounds::WEIGHT);
+            }
         }
     }
 
@@ -763,6 +859,18 @@ pub fn is_dns_label(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
         && bytes[0].is_ascii_alphanumeric()
         && bytes[bytes.len() - 1].is_ascii_alphanumeric()
+}
+
+/// A Kubernetes label value (empty, or a name part of at most 63 characters).
+fn is_label_value(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    s.is_empty()
+        || (s.len() <= 63
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b))
+            && bytes[0].is_ascii_alphanumeric()
+            && bytes[bytes.len() - 1].is_ascii_alphanumeric())
 }
 
 /// IANA_SVC_NAME as Kubernetes checks it for container port names.
@@ -872,6 +980,11 @@ mod tests {
 
     const BASE: &str = "name: demo\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
 
+    /// BASE pins its image by tag alone, which every spec like it is warned about.
+    fn is_pin_warning(warning: &Problem) -> bool {
+        warning.message == ImageWarning::NoDigest.to_string()
+    }
+
     fn messages(extra: &str) -> Vec<String> {
         let file = parse(Path::new("chartgen.yaml"), format!("{BASE}{extra}")).unwrap();
         match validate(&file) {
@@ -963,6 +1076,109 @@ mod tests {
         );
     }
 
+    /// Every integer that becomes an API integer, at min - 1, min, max and max + 1: (spec text
+    /// after the name and image, with `$V` for the value; the field; its range).
+    #[test]
+    fn every_integer_is_bounded_as_the_api_bounds_it() {
+        use bounds::*;
+        let readiness =
+            |key: &str| format!("port: 80\nprobes: {{readiness: {{tcp: true, {key}: $V}}}}");
+        let weighted = |kind: &str, term: &str| {
+            format!(
+                "port: 80\naffinity: {{{kind}: {{preferredDuringSchedulingIgnoredDuringExecution: [{{weight: $V, {term}}}]}}}}"
+            )
+        };
+        let cases: Vec<(String, &str, Bound)> = vec![
+            ("port: $V".into(), "port", PORT),
+            ("port: 80\nports: [{name: admin, port: $V}]".into(), "ports[0].port", PORT),
+            ("port: 80\nservice: {port: $V}".into(), "service.port", PORT),
+            ("port: 80\nservice: {type: NodePort, nodePort: $V}".into(), "service.nodePort", PORT),
+            ("port: 80\nprobes: {readiness: {tcp: true, port: $V}}".into(), "probes.readiness.port", PORT),
+            ("port: 80\nreplicas: $V".into(), "replicas", COUNT),
+            ("port: 80\nreplicas: 2147483647\nstrategy: {partition: $V}".into(), "strategy.partition", COUNT),
+            ("port: 80\nstrategy: {maxUnavailable: $V}".into(), "strategy.maxUnavailable", POSITIVE),
+            ("port: 80\ndisruptionBudget: {minAvailable: $V}".into(), "disruptionBudget.minAvailable", COUNT),
+            ("port: 80\ndisruptionBudget: {maxUnavailable: $V}".into(), "disruptionBudget.maxUnavailable", COUNT),
+            (readiness("initialDelaySeconds"), "probes.readiness.initialDelaySeconds", COUNT),
+            (readiness("periodSeconds"), "probes.readiness.periodSeconds", POSITIVE),
+            (readiness("timeoutSeconds"), "probes.readiness.timeoutSeconds", POSITIVE),
+            (readiness("successThreshold"), "probes.readiness.successThreshold", POSITIVE),
+            (readiness("failureThreshold"), "probes.readiness.failureThreshold", POSITIVE),
+            ("port: 80\nterminationGracePeriodSeconds: $V".into(), "terminationGracePeriodSeconds", SECONDS),
+            ("port: 80\npodSecurityContext: {runAsUser: $V}".into(), "podSecurityContext.runAsUser", ID),
+            ("port: 80\npodSecurityContext: {runAsGroup: $V}".into(), "podSecurityContext.runAsGroup", ID),
+            ("port: 80\npodSecurityContext: {fsGroup: $V}".into(), "podSecurityContext.fsGroup", ID),
+            ("port: 80\npodSecurityContext: {supplementalGroups: [0, $V]}".into(), "podSecurityContext.supplementalGroups[1]", ID),
+            ("port: 80\nsecurityContext: {runAsUser: $V}".into(), "securityContext.runAsUser", ID),
+            ("port: 80\nsecurityContext: {runAsGroup: $V}".into(), "securityContext.runAsGroup", ID),
+            (
+                "port: 80\ntolerations: [{key: k, operator: Exists, effect: NoExecute, tolerationSeconds: $V}]".into(),
+                "tolerations[0].tolerationSeconds",
+                SIGNED_SECONDS,
+            ),
+            (
+                weighted("nodeAffinity", "preference: {}"),
+                "affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight",
+                WEIGHT,
+            ),
+            (
+                weighted("podAffinity", "podAffinityTerm: {topologyKey: k}"),
+                "affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight",
+                WEIGHT,
+            ),
+            (
+                weighted("podAntiAffinity", "podAffinityTerm: {topologyKey: k}"),
+                "affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight",
+                WEIGHT,
+            ),
+        ];
+        for (text, field, bound) in cases {
+            let spec = |value: i64| {
+                let text = text.replace("$V", &value.to_string());
+                let file = parse(
+                    Path::new("chartgen.yaml"),
+                    format!("name: demo\nimage: {{repository: nginx, tag: \"1.27\"}}\n{text}\n"),
+                )
+                .unwrap_or_else(|e| panic!("{text}: {e}"));
+                match validate(&file) {
+                    Ok(_) => vec![],
+                    Err(Error::Spec { problems, .. }) => problems,
+                    Err(other) => panic!("{other}"),
+                }
+            };
+            for inside in [bound.min, bound.max] {
+                assert_eq!(spec(inside), [], "{field} = {inside}");
+            }
+            for outside in [bound.min - 1, bound.max + 1] {
+                let problems = spec(outside);
+                assert!(
+                    problems.iter().any(|p| p.field == field && p.pos.is_some()),
+                    "{field} = {outside}: {problems:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_node_port_outside_the_default_range_is_a_warning() {
+        let text = format!("{BASE}service: {{type: NodePort, nodePort: 8080}}\n");
+        let file = parse(Path::new("chartgen.yaml"), text).unwrap();
+        let warnings: Vec<Problem> = validate(&file)
+            .unwrap()
+            .into_iter()
+            .filter(|w| !is_pin_warning(w))
+            .collect();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].field, "service.nodePort");
+        assert!(
+            warnings[0].message.starts_with(
+                "8080 is outside the node port range clusters have by default (30000-32767)"
+            ),
+            "{}",
+            warnings[0].message
+        );
+    }
+
     #[test]
     fn hook_images_take_no_pull_secrets_of_their_own() {
         let got = messages(
@@ -1000,6 +1216,34 @@ mod tests {
     }
 
     #[test]
+    fn quantities_are_checked_for_their_unit() {
+        assert_eq!(
+            messages("resources:\n  requests: {cpu: 100mi}\n"),
+            [
+                "resources.requests.cpu: \"100mi\" is not a Kubernetes quantity (did you mean \"100m\"?)"
+            ]
+        );
+        let text = format!(
+            "{BASE}resources:\n  requests: {{cpu: 100Mi, memory: 128m, nvidia.com/gpu: 1}}\nstorage: [{{name: d, size: 10m, mountPath: /d}}]\n"
+        );
+        let file = parse(Path::new("chartgen.yaml"), text).unwrap();
+        let warnings: Vec<String> = validate(&file)
+            .unwrap()
+            .into_iter()
+            .filter(|w| !is_pin_warning(w))
+            .map(|w| format!("{}:{}: {}", w.pos.unwrap().line, w.field, w.message))
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                "7:resources.requests.cpu: \"100Mi\" is 104857600 CPU cores; did you mean \"100m\" (millicores)?",
+                "7:resources.requests.memory: \"128m\" is 0.128 bytes ('m' is milli); did you mean \"128Mi\"?",
+                "8:storage[0].size: \"10m\" is 0.01 bytes ('m' is milli); did you mean \"10Mi\"?",
+            ]
+        );
+    }
+
+    #[test]
     fn requests_may_not_exceed_limits() {
         let got =
             messages("resources:\n  requests:\n    memory: 1Gi\n  limits:\n    memory: 512Mi\n");
@@ -1027,6 +1271,10 @@ mod tests {
         assert!(is_dns_label("my-app-1"));
         assert!(!is_dns_label("My-App"));
         assert!(!is_dns_label("-app"));
+        assert!(is_label_value("1.16.0"));
+        assert!(is_label_value(""));
+        assert!(!is_label_value("1.0.0+build"));
+        assert!(!is_label_value("a\u{85}b"));
         assert!(is_port_name("http"));
         assert!(!is_port_name("8080"));
         assert!(is_semver("1.2.3-rc.1+build.5"));

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::bounds::{self, Bound};
 use crate::effect::Effect;
 use crate::spec::*;
 use crate::validate::config_dir;
@@ -25,7 +26,7 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             "Number of pods in the StatefulSet.",
             spec.replicas,
         )
-        .schema(json!({ "type": "integer", "minimum": 0, "maximum": i32::MAX }))
+        .schema(bounds::COUNT.schema())
         .effect(Effect::Updates),
         image("image", "The application's container image.", &spec.image),
         Entry::data(
@@ -50,30 +51,28 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
         )
         .effect(Effect::NeedsRecreate),
         service_account(&spec.service_account),
-        Entry::data(
+        strings(
             "podAnnotations",
             "Annotations added to each pod.",
-            string_map(&spec.pod_annotations),
+            &spec.pod_annotations,
         ),
-        Entry::data(
-            "podLabels",
-            "Labels added to each pod.",
-            string_map(&spec.pod_labels),
-        ),
+        strings("podLabels", "Labels added to each pod.", &spec.pod_labels),
         Entry::data(
             "podSecurityContext",
             "Pod-level security settings (restricted Pod Security Standard by default).",
             spec.pod_security_context
                 .as_ref()
                 .map_or_else(default_pod_security_context, wire),
-        ),
+        )
+        .schema(pod_security_context_schema()),
         Entry::data(
             "securityContext",
             "Container-level security settings (restricted Pod Security Standard by default).",
             spec.security_context
                 .as_ref()
                 .map_or_else(default_security_context, wire),
-        ),
+        )
+        .schema(security_context_schema()),
         Entry::data(
             "command",
             "Command (entrypoint) of the application container; the image's when empty.",
@@ -110,17 +109,20 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
              latency-sensitive apps; set resources.limits.cpu to have one.",
             resources(spec.resources.as_ref()),
         ),
-        Entry::data("livenessProbe", "Restarts the container when it fails.", probe(spec, &spec.liveness())),
+        Entry::data("livenessProbe", "Restarts the container when it fails.", probe(spec, &spec.liveness()))
+            .schema(probe_schema()),
         Entry::data(
             "readinessProbe",
             "Takes the pod out of the client Service while it fails.",
             probe(spec, &spec.readiness()),
-        ),
+        )
+        .schema(probe_schema()),
         Entry::data(
             "startupProbe",
             "Holds the other probes back until the application has started.",
             probe(spec, &spec.probes.startup),
-        ),
+        )
+        .schema(probe_schema()),
         Entry::data(
             "podManagementPolicy",
             "OrderedReady starts pods one by one; Parallel starts them all at once.\nImmutable: changing it needs the StatefulSet recreated.",
@@ -139,8 +141,8 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
                         "type": "object",
                         "additionalProperties": false,
                         "properties": {
-                            "partition": { "type": "integer", "minimum": 0 },
-                            "maxUnavailable": { "type": ["integer", "string"], "minimum": 1, "pattern": "^[0-9]+%$" },
+                            "partition": bounds::COUNT.schema(),
+                            "maxUnavailable": int_or_percent_schema(&bounds::POSITIVE, "^[0-9]+%$"),
                         },
                     },
                 },
@@ -180,21 +182,26 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
         entries.push(hooks(&spec.hooks));
     }
     entries.extend([
-        Entry::data(
+        strings(
             "nodeSelector",
             "Node labels the pods must match.",
-            string_map(&spec.node_selector),
+            &spec.node_selector,
         ),
         Entry::data(
             "tolerations",
             "Taints the pods tolerate.",
             wire(&spec.tolerations),
-        ),
+        )
+        .schema(json!({
+            "type": "array",
+            "items": { "type": "object", "properties": { "tolerationSeconds": bounds::SIGNED_SECONDS.schema() } },
+        })),
         Entry::data(
             "affinity",
             "Pod affinity and anti-affinity rules.",
             spec.affinity.as_ref().map_or_else(|| json!({}), wire),
-        ),
+        )
+        .schema(affinity_schema()),
     ]);
     entries.extend(pod_extras(spec));
     entries.extend(optional_parts(spec));
@@ -225,7 +232,7 @@ fn pod_extras(spec: &Spec) -> Vec<Entry> {
             "Seconds a pod gets to stop before it is killed.",
             spec.termination_grace_period_seconds.unwrap_or(30),
         )
-        .schema(json!({ "type": "integer", "minimum": 0 })),
+        .schema(bounds::SECONDS.schema()),
         Entry::data("lifecycleHooks", "Lifecycle hooks of the application container (e.g. preStop).", lifecycle),
         Entry::data("extraEnvFrom", "Extra envFrom sources (ConfigMaps, Secrets) of the application container.", json!([])),
         Entry::data("extraVolumes", "Extra volumes of the pods.", json!([])),
@@ -259,13 +266,13 @@ fn optional_parts(spec: &Spec) -> Vec<Entry> {
                         "Pods that must stay up (number or percentage); unset when \"\".",
                         min,
                     )
-                    .schema(int_or_percent_schema()),
+                    .schema(int_or_percent_schema(&bounds::COUNT, "^$|^[0-9]+%?$")),
                     Entry::data(
                         "maxUnavailable",
                         "Pods that may be down at once; unset when \"\".",
                         max,
                     )
-                    .schema(int_or_percent_schema()),
+                    .schema(int_or_percent_schema(&bounds::COUNT, "^$|^[0-9]+%?$")),
                 ],
             )
             // An object of its own beside the pods.
@@ -280,15 +287,15 @@ fn optional_parts(spec: &Spec) -> Vec<Entry> {
             vec![
                 Entry::data("enabled", "Create the NetworkPolicy.", true),
                 Entry::data("allowExternal", "Admit clients from anywhere.", policy.allow_external),
-                Entry::data(
+                strings(
                     "ingressNSMatchLabels",
                     "Labels of namespaces whose pods may connect (when not allowExternal).",
-                    string_map(&policy.from_namespaces),
+                    &policy.from_namespaces,
                 ),
-                Entry::data(
+                strings(
                     "ingressPodMatchLabels",
                     "Labels of pods that may connect (when not allowExternal).",
-                    string_map(&policy.from_pods),
+                    &policy.from_pods,
                 ),
             ],
         )
@@ -317,10 +324,10 @@ fn optional_parts(spec: &Spec) -> Vec<Entry> {
                             "Scrape timeout; Prometheus' default when empty.",
                             "",
                         ),
-                        Entry::data(
+                        strings(
                             "labels",
                             "Extra labels, e.g. for the Prometheus serviceMonitorSelector.",
-                            json!({}),
+                            &StringMap::new(),
                         ),
                     ],
                 )],
@@ -354,8 +361,9 @@ fn int_or_percent(value: &IntOrPercent) -> Value {
     }
 }
 
-fn int_or_percent_schema() -> Value {
-    json!({ "type": ["integer", "string"], "minimum": 0, "pattern": "^$|^[0-9]+%?$" })
+/// A number of pods in `bound`, or a string matching `pattern` (a percentage).
+fn int_or_percent_schema(bound: &Bound, pattern: &str) -> Value {
+    json!({ "type": ["integer", "string"], "minimum": bound.min, "maximum": bound.max, "pattern": pattern })
 }
 
 fn tests(spec: &Spec) -> Entry {
@@ -377,12 +385,14 @@ fn tests(spec: &Spec) -> Entry {
             "podSecurityContext",
             "Pod-level security settings of the test pod (restricted Pod Security Standard).",
             default_pod_security_context(),
-        ),
+        )
+        .schema(pod_security_context_schema()),
         Entry::data(
             "securityContext",
             "Container-level security settings of the test pod (restricted Pod Security Standard).",
             default_security_context(),
-        ),
+        )
+        .schema(security_context_schema()),
     ];
     if let Some(path) = test_http_path(spec) {
         children.push(Entry::data(
@@ -488,10 +498,10 @@ fn service_account(sa: &ServiceAccount) -> Entry {
                 "Mount its API token into the pods.",
                 sa.automount,
             ),
-            Entry::data(
+            strings(
                 "annotations",
                 "Annotations on the ServiceAccount.",
-                string_map(&sa.annotations),
+                &sa.annotations,
             ),
             Entry::data(
                 "name",
@@ -561,11 +571,11 @@ fn service(spec: &Spec) -> Entry {
             Entry::data("port", "Service port.", port).schema(port_schema()),
             Entry::data(
                 "nodePort",
-                "Fixed node port for NodePort and LoadBalancer (30000-32767); assigned when null.",
+                "Fixed node port for NodePort and LoadBalancer, in the cluster's node port range\n(30000-32767 by default); assigned when null.",
                 spec.service.node_port.map_or(Value::Null, Value::from),
             )
-            .schema(json!({ "type": ["integer", "null"], "minimum": 30000, "maximum": 32767 })),
-            Entry::data("annotations", "Annotations on the Service.", json!({})),
+            .schema(json!({ "type": ["integer", "null"], "minimum": bounds::PORT.min, "maximum": bounds::PORT.max })),
+            strings("annotations", "Annotations on the Service.", &StringMap::new()),
         ],
     )
     .effect(Effect::Updates)
@@ -599,10 +609,10 @@ fn ingress(ingress: &Ingress) -> Entry {
                 "IngressClass to use; the cluster default when empty.",
                 ingress.class_name.clone().unwrap_or_default(),
             ),
-            Entry::data(
+            strings(
                 "annotations",
                 "Annotations on the Ingress.",
-                string_map(&ingress.annotations),
+                &ingress.annotations,
             ),
             Entry::data(
                 "hosts",
@@ -678,14 +688,7 @@ fn probe(spec: &Spec, probe: &Option<Probe>) -> Value {
         }
         map.insert("grpc".into(), g);
     }
-    let timings = [
-        ("initialDelaySeconds", p.initial_delay_seconds),
-        ("periodSeconds", p.period_seconds),
-        ("timeoutSeconds", p.timeout_seconds),
-        ("successThreshold", p.success_threshold),
-        ("failureThreshold", p.failure_threshold),
-    ];
-    for (key, value) in timings {
+    for (key, value, _) in p.timings() {
         if let Some(v) = value {
             map.insert(key.into(), json!(v));
         }
@@ -749,7 +752,7 @@ fn persistence(claims: &[Claim]) -> Entry {
                     claim.mount_path.as_str(),
                 )
                 .effect(Effect::RollsPods),
-                Entry::data("annotations", "Annotations on the claims.", json!({})),
+                strings("annotations", "Annotations on the claims.", &StringMap::new()),
                 Entry::data(
                     "existingClaim",
                     "Use this existing PVC instead of one per pod (single-replica apps only).",
@@ -841,7 +844,7 @@ fn hooks(hooks: &[Hook]) -> Entry {
                 ),
                 Entry::data("args", "Arguments of the hook container.", json!(hook.args)),
                 Entry::data("backoffLimit", "Retries before the hook fails.", 1)
-                    .schema(json!({ "type": "integer", "minimum": 0 })),
+                    .schema(bounds::COUNT.schema()),
                 Entry::data(
                     "resources",
                     "Requests and limits of the hook container (a small app's by default).",
@@ -872,7 +875,58 @@ pub fn event_list(events: &[HookEvent]) -> String {
 const QUANTITY: &str = r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$";
 
 fn port_schema() -> Value {
-    json!({ "type": "integer", "minimum": 1, "maximum": 65535 })
+    bounds::PORT.schema()
+}
+
+/// Annotations or labels: Kubernetes takes strings only (`{a: 1}` is refused).
+fn strings(key: &str, comment: &str, map: &StringMap) -> Entry {
+    Entry::data(key, comment, string_map(map)).schema(json!({
+        "type": "object",
+        "additionalProperties": { "type": "string" },
+    }))
+}
+
+/// The integers of a probe the API bounds; the rest of the object is Kubernetes'.
+fn probe_schema() -> Value {
+    let timings: Map<String, Value> = Probe::default()
+        .timings()
+        .into_iter()
+        .map(|(key, _, bound)| (key.to_string(), bound.schema()))
+        .collect();
+    json!({ "type": "object", "properties": timings })
+}
+
+fn pod_security_context_schema() -> Value {
+    let id = bounds::ID.schema();
+    json!({
+        "type": "object",
+        "properties": {
+            "runAsUser": id, "runAsGroup": id, "fsGroup": id,
+            "supplementalGroups": { "type": "array", "items": id },
+        },
+    })
+}
+
+fn security_context_schema() -> Value {
+    let id = bounds::ID.schema();
+    json!({ "type": "object", "properties": { "runAsUser": id, "runAsGroup": id } })
+}
+
+/// Weights of preferred terms, the only integers of an affinity.
+fn affinity_schema() -> Value {
+    let preferred = json!({
+        "type": "object",
+        "properties": {
+            "preferredDuringSchedulingIgnoredDuringExecution": {
+                "type": "array",
+                "items": { "type": "object", "properties": { "weight": bounds::WEIGHT.schema() } },
+            },
+        },
+    });
+    json!({
+        "type": "object",
+        "properties": { "nodeAffinity": preferred, "podAffinity": preferred, "podAntiAffinity": preferred },
+    })
 }
 
 fn one_of(options: &[&str]) -> Value {

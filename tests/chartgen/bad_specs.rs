@@ -20,6 +20,18 @@ const CASES: &[(&str, &str)] = &[
         "chartgen.yaml:6:36: disruptionBudget.maxUnavailable: must be a number of pods (0 or more) or a percentage such as \"50%\"",
     ),
     (
+        "resources:\n  requests: {cpu: 100mi}\n",
+        "chartgen.yaml:7:19: resources.requests.cpu: \"100mi\" is not a Kubernetes quantity (did you mean \"100m\"?)",
+    ),
+    (
+        "podSecurityContext: {runAsUser: -1}\n",
+        "chartgen.yaml:6:33: podSecurityContext.runAsUser: must be 0 or more",
+    ),
+    (
+        "affinity:\n  podAntiAffinity:\n    preferredDuringSchedulingIgnoredDuringExecution:\n      - {weight: 101, podAffinityTerm: {topologyKey: k}}\n",
+        "chartgen.yaml:9:18: affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: 101 is not a scheduling weight (1 to 100)",
+    ),
+    (
         "replcas: 3\n",
         "chartgen.yaml:6:1: unknown field `replcas` (did you mean `replicas`?)",
     ),
@@ -64,8 +76,8 @@ const CASES: &[(&str, &str)] = &[
         "chartgen.yaml:8:13: service.nodePort: only applies to `type: NodePort` or `type: LoadBalancer`",
     ),
     (
-        "service:\n  type: NodePort\n  nodePort: 80\n",
-        "chartgen.yaml:8:13: service.nodePort: 80 is outside the node port range 30000-32767",
+        "service:\n  type: NodePort\n  nodePort: 70000\n",
+        "chartgen.yaml:8:13: service.nodePort: 70000 is not a port number (1 to 65535)",
     ),
     (
         "service:\n  type: Headless\n",
@@ -305,6 +317,23 @@ fn loosely_pinned_images_get_one_warning_each() {
             assert_eq!(stderr(&out), expected, "{command}: {spec}");
         }
     }
+}
+
+#[test]
+fn unlikely_units_and_node_ports_work_but_warn() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = format!(
+        "{BASE}service: {{type: NodePort, nodePort: 8080}}\nresources:\n  requests: {{cpu: 100Mi, memory: 128m}}\n"
+    );
+    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
+    let out = chartgen(&["validate"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "warning: chartgen.yaml:6:37: service.nodePort: 8080 is outside the node port range clusters have by default (30000-32767): the API server takes it only if its --service-node-port-range includes it\n  |\n6 | service: {type: NodePort, nodePort: 8080}\n  |                                     ^\n\
+         warning: chartgen.yaml:8:19: resources.requests.cpu: \"100Mi\" is 104857600 CPU cores; did you mean \"100m\" (millicores)?\n  |\n8 |   requests: {cpu: 100Mi, memory: 128m}\n  |                   ^\n\
+         warning: chartgen.yaml:8:34: resources.requests.memory: \"128m\" is 0.128 bytes ('m' is milli); did you mean \"128Mi\"?\n  |\n8 |   requests: {cpu: 100Mi, memory: 128m}\n  |                                  ^\n"
+    );
 }
 
 #[test]

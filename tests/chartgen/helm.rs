@@ -299,8 +299,8 @@ fn values_schema_rejects_bad_overrides_with_its_message() {
             "at '/image/pullPolicy': value must be one of",
         ),
         (
-            json!({ "service": { "nodePort": 80 } }),
-            "at '/service/nodePort': minimum: got 80, want 30,000",
+            json!({ "service": { "nodePort": 0 } }),
+            "at '/service/nodePort': minimum: got 0, want 1",
         ),
         (
             json!({ "containerPorts": { "http": 70000 } }),

@@ -1,6 +1,7 @@
 //! Integration tests: the real binary, judged by real Helm v4 and strict Kubernetes schemas.
 
 mod bad_specs;
+mod bounds;
 mod checkov;
 mod cli;
 mod conventions;

@@ -16,10 +16,23 @@ use serde_json::{Map, Value, json};
 use crate::support::{helm, root};
 use chartgen::error::Error;
 
-/// Plain scalars that YAML 1.1 or go-yaml v2 read as booleans, null or numbers.
+/// The three characters YAML 1.1 readers take for line breaks inside any scalar (NEL, LINE
+/// SEPARATOR, PARAGRAPH SEPARATOR): written raw, NEL comes back a space.
+const BREAKS: &str = "a\u{85}b\u{2028}c\u{2029}d";
+
+/// Plain scalars that YAML 1.1 or go-yaml v2 read as booleans, null or numbers, and BREAKS.
 const AWKWARD: &[&str] = &[
-    "true", "null", "0755", "1e3", "~", "yes", "0x1F", "0x1f", "y",
+    "true", "null", "0755", "1e3", "~", "yes", "0x1F", "0x1f", "y", BREAKS,
 ];
+
+/// The spec as the text chartgen reads: JSON, with the three line-break characters escaped,
+/// as a user writes them (raw, the YAML reader of the spec itself would fold them).
+fn text(spec: &Value) -> String {
+    spec.to_string()
+        .replace('\u{85}', "\\u0085")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
 
 /// Every string field of the schema: `storage[].name`, `env.<key>`, `env.<value>`, ...
 fn string_fields(schema: &Value) -> BTreeSet<String> {
@@ -255,7 +268,7 @@ fn replaced(node: &Value, from: &str, to: &str, within: bool) -> Value {
 
 /// The chart of `spec`, written to `dir`; None when the spec is refused.
 fn chart(spec: &Value, dir: &Path) -> Option<()> {
-    let file = chartgen::load::parse(Path::new("chartgen.yaml"), spec.to_string());
+    let file = chartgen::load::parse(Path::new("chartgen.yaml"), text(spec));
     match file.and_then(chartgen::app::compile_file) {
         Ok(compiled) => {
             for (path, content) in compiled.chart.files() {
@@ -305,7 +318,7 @@ fn first_difference(want: &Value, got: &Value, at: &str) -> Option<String> {
 
 /// Whether chartgen's validation takes the spec (it is rendered later, in batches).
 fn valid(spec: &Value) -> bool {
-    chartgen::load::parse(Path::new("chartgen.yaml"), spec.to_string())
+    chartgen::load::parse(Path::new("chartgen.yaml"), text(spec))
         .is_ok_and(|file| chartgen::validate::validate(&file).is_ok())
 }
 
@@ -394,6 +407,14 @@ fn every_string_field_reaches_kubernetes_as_the_same_string() {
         ("ingress.className", "0x1f"),
         ("ingress.tls[].secretName", "yes"),
         ("env.<value>", "~"),
+        ("env.<value>", BREAKS),
+        ("command[]", BREAKS),
+        ("podAnnotations.<value>", BREAKS),
+        ("config.files.<value>", BREAKS),
+        ("probes.readiness.exec[]", BREAKS),
+        ("hooks[].args[]", BREAKS),
+        ("securityContext.seLinuxOptions.level", BREAKS),
+        ("tolerations[].value", BREAKS),
     ] {
         assert!(
             jobs.iter()

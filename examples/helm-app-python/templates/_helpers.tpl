@@ -108,7 +108,33 @@ An int-or-string value (a PodDisruptionBudget's minAvailable: 2 or "50%"): a num
 as a number, a string quoted, so that "1e3" or "true" stays a string.
 */}}
 {{- define "helm-app-python.intOrString" -}}
-{{- if kindIs "string" . }}{{ quote . }}{{ else }}{{ . }}{{ end }}
+{{- if kindIs "string" . }}{{ quote . }}{{ else }}{{ int . }}{{ end }}
+{{- end }}
+
+{{/*
+A map of strings from values.yaml (annotations, labels), one line per entry, both sides quoted:
+toYaml writes U+0085, U+2028 and U+2029 raw, and YAML readers take them for line breaks
+(U+0085 becomes a space); `quote` escapes them, and makes any other value the string it prints.
+*/}}
+{{- define "helm-app-python.strings" -}}
+{{- range $i, $key := keys . | sortAlpha }}
+{{- if $i }}{{ "\n" }}{{ end }}
+{{- $key | quote }}: {{ index $ $key | quote }}
+{{- end }}
+{{- end }}
+
+{{/*
+Any value from values.yaml as YAML: toYaml's, unless a string in it holds U+0085, U+2028 or
+U+2029, which toYaml writes raw; then JSON, which YAML reads too, with the three escaped (Go's
+JSON escapes the last two itself).
+*/}}
+{{- define "helm-app-python.yaml" -}}
+{{- $json := toJson . }}
+{{- if or (contains "\u0085" $json) (contains "\\u2028" $json) (contains "\\u2029" $json) }}
+{{- $json | replace "\u0085" "\\u0085" }}
+{{- else }}
+{{- toYaml . }}
+{{- end }}
 {{- end }}
 
 {{/*
