@@ -84,6 +84,38 @@ fn conflict(path: &str, on_disk: &str, lock: &Lock) -> Option<Conflict> {
     }
 }
 
+/// The folder whose every file Helm renders as a template (save those .helmignore leaves out).
+const TEMPLATES: &str = "templates";
+
+/// Regular files below `templates/` in `dir` that neither `chart` holds nor `lock` recorded:
+/// templates someone else put there, which Helm renders with the chart all the same (and
+/// which may call helpers chartgen's `_helpers.tpl` does not define). Sorted.
+pub fn strangers(dir: &Path, chart: &Chart, lock: &Lock) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![TEMPLATES.to_string()];
+    while let Some(folder) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(dir.join(&folder)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = format!("{folder}/{}", entry.file_name().to_string_lossy());
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => stack.push(path),
+                Ok(kind)
+                    if kind.is_file()
+                        && chart.get(&path).is_none()
+                        && lock.get(&path).is_none() =>
+                {
+                    found.push(path);
+                }
+                _ => {}
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 /// Stands for something at a path that is not a readable file (a folder, say): it never equals
 /// what chartgen writes, so it is a conflict that only --force may take on.
 const NOT_A_FILE: &str = "\0(not a readable file)\n";
@@ -109,6 +141,28 @@ mod tests {
 
     fn chart(files: &[(&str, &str)]) -> Chart {
         files.iter().copied().collect()
+    }
+
+    #[test]
+    fn strangers_are_templates_neither_generated_now_nor_before() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::create_dir_all(dir.join("templates/tests")).unwrap();
+        for path in [
+            "templates/statefulset.yaml",
+            "templates/old.yaml",
+            "templates/deployment.yaml",
+            "templates/tests/mine.yaml",
+            "notes.md",
+        ] {
+            std::fs::write(dir.join(path), "x").unwrap();
+        }
+        let lock = Lock::of(&chart(&[("templates/old.yaml", "x")]));
+        let now = chart(&[("templates/statefulset.yaml", "x")]);
+        assert_eq!(
+            strangers(dir, &now, &lock),
+            ["templates/deployment.yaml", "templates/tests/mine.yaml"]
+        );
     }
 
     #[test]
