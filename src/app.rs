@@ -41,6 +41,9 @@ pub struct Done {
     /// Templates in the folder that chartgen did not generate, left there (see
     /// `plan::strangers`).
     pub strangers: Vec<String>,
+    /// Dependencies of the chart not in its `charts/` folder yet: Helm needs `helm dependency
+    /// build` first.
+    pub unbuilt: Vec<String>,
 }
 
 /// What `generate` would change, writing nothing.
@@ -157,10 +160,32 @@ pub fn generate(spec: &Path, out: &Path, force: bool, prune: bool) -> Result<Don
     }
     Ok(Done {
         written: folder.write(&chart, &stale)?,
+        unbuilt: unbuilt(out, &compiled.file.spec),
         warnings: compiled.warnings,
         review,
         strangers,
     })
+}
+
+/// The dependencies of `spec` that `dir/charts/` holds neither as a folder nor as an archive
+/// (`<name>-<version>.tgz`), as Helm's dependency check looks for them.
+fn unbuilt(dir: &Path, spec: &Spec) -> Vec<String> {
+    let vendored: Vec<String> = std::fs::read_dir(dir.join("charts"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    spec.dependencies
+        .iter()
+        .map(|d| d.name.clone())
+        .filter(|name| {
+            let archive = format!("{name}-");
+            !vendored
+                .iter()
+                .any(|v| v == name || (v.starts_with(&archive) && v.ends_with(".tgz")))
+        })
+        .collect()
 }
 
 /// What `generate` would change in `out`, writing nothing (for `generate --check`).

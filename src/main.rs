@@ -88,7 +88,7 @@ fn run(command: Command) -> Vec<(PathBuf, Outcome)> {
             if check {
                 check_chart(spec, out)
             } else {
-                app::generate(spec, out, force, prune).map(|done| summary(&done))
+                app::generate(spec, out, force, prune).map(|done| summary(&done, out))
             }
         }),
         Command::Diff {
@@ -182,7 +182,7 @@ fn single(command: Command) -> Result<Outcome, Error> {
                 storage,
                 force,
             };
-            let mut outcome = summary(&new(&options)?);
+            let mut outcome = summary(&new(&options)?, &options.dir);
             let _ = writeln!(
                 outcome.out,
                 "next: helm install {name} {}",
@@ -340,7 +340,8 @@ fn advice_text(review: Option<&Review>) -> String {
         .collect()
 }
 
-fn summary(done: &Done) -> Outcome {
+/// What a run wrote into the chart folder `dir`, and what it still needs.
+fn summary(done: &Done, dir: &Path) -> Outcome {
     let mut out = String::new();
     let written = &done.written;
     let lines = [
@@ -355,6 +356,15 @@ fn summary(done: &Done) -> Outcome {
     }
     if written.created.is_empty() && written.updated.is_empty() && written.removed.is_empty() {
         let _ = writeln!(out, "up to date ({} files)", written.unchanged.len());
+    }
+    if !done.unbuilt.is_empty() {
+        let _ = writeln!(
+            out,
+            "next: helm dependency build {}  (puts {} into charts/: Helm lints, renders and \
+             installs the chart only with them)",
+            dir.display(),
+            done.unbuilt.join(", ")
+        );
     }
     Outcome {
         out,

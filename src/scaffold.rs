@@ -80,6 +80,7 @@ pub fn new(options: &NewOptions) -> Result<Done, Error> {
     refuse_non_empty(options)?;
     Ok(Done {
         strangers: strangers(dir, &chart, &Lock::default()),
+        unbuilt: Vec::new(),
         written: folder.write(&chart, &[])?,
         warnings: compiled.warnings,
         review: None,
@@ -147,7 +148,7 @@ fn for_own_image(text: &str) -> String {
             let image_comment = in_image_comments && !line.starts_with("image:");
             let demo = image_comment || line.starts_with("command:") || line.starts_with("args:");
             let blank = line.trim().is_empty();
-            let keep = !demo && !(blank && after_blank);
+            let keep = !(demo || (blank && after_blank));
             if keep {
                 after_blank = blank;
             }

@@ -218,9 +218,35 @@ fn max_unavailable_works_but_warns_about_the_feature_gate() {
     let out = chartgen(&["generate"], tmp.path());
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).starts_with("warning: chartgen.yaml:8:19: strategy.maxUnavailable: clusters honour it only where the MaxUnavailableStatefulSet feature gate is on"),
+        stderr(&out).starts_with(
+            "warning: chartgen.yaml:8:19: strategy.maxUnavailable: Kubernetes drops it unless the \
+             MaxUnavailableStatefulSet feature gate (on by default from Kubernetes 1.35; beta) is \
+             on: there, pods are replaced one at a time. Once every cluster you target runs 1.35 \
+             or newer, say so: `kubeVersion: \">=1.35.0-0\"`\n"
+        ),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn vault_injection_without_the_token_warns_with_what_to_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = format!("{BASE}podAnnotations:\n  vault.hashicorp.com/agent-inject: \"true\"\n");
+    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
+    let out = chartgen(&["generate"], tmp.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "warning: chartgen.yaml:7:37: podAnnotations.vault.hashicorp.com/agent-inject: the \
+             Vault agent injector logs in with the pod's ServiceAccount token, which these pods \
+             do not mount: set `serviceAccount: {{automount: true}}`, or name a projected token \
+             volume (values.yaml `extraVolumes`) in \
+             `vault.hashicorp.com/agent-service-account-token-volume-name`\n  |\n7 |   \
+             vault.hashicorp.com/agent-inject: \"true\"\n  |{}^\n",
+            " ".repeat(37)
+        )
     );
 }
 

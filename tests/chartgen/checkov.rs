@@ -52,6 +52,13 @@ const OPEN: &[(&str, &str, &str)] = &[
 /// Findings a test spec asks for on purpose, each with the spec's choice.
 const CHOSEN: &[(&str, &str, &str)] = &[
     ("account", "CKV_K8S_38", "serviceAccount.automount: true"),
+    // Vault's agent injector logs in with the token (`chartgen validate` warns without it).
+    (
+        "helm-app-python",
+        "CKV_K8S_38",
+        "serviceAccount.automount: true",
+    ),
+    ("web-apps", "CKV_K8S_38", "serviceAccount.automount: true"),
     (
         "production",
         "CKV_K8S_25",

@@ -9,6 +9,8 @@ mod crosscheck;
 mod diff;
 mod golden;
 mod helm;
+mod helm_conventions;
+mod kube_versions;
 mod properties;
 mod regenerate;
 mod review;

@@ -150,7 +150,10 @@ fn a_hand_written_chart_in_the_way_is_not_overwritten_without_force() {
     assert_eq!(stdout(&out), "up to date (15 files)\n");
     assert_eq!(stderr(&out), strangers, "said on every run");
     let out = chartgen(&["generate", "--check"], tmp.path());
-    assert_eq!((out.status.code(), stderr(&out).as_str()), (Some(0), strangers));
+    assert_eq!(
+        (out.status.code(), stderr(&out).as_str()),
+        (Some(0), strangers)
+    );
 
     let out = chartgen(&["generate", "--prune"], tmp.path());
     assert!(out.status.success(), "{}", stderr(&out));
