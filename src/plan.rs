@@ -87,10 +87,12 @@ fn conflict(path: &str, on_disk: &str, lock: &Lock) -> Option<Conflict> {
 /// The folder whose every file Helm renders as a template (save those .helmignore leaves out).
 const TEMPLATES: &str = "templates";
 
-/// Regular files below `templates/` in `dir` that neither `chart` holds nor `lock` recorded:
-/// templates someone else put there, which Helm renders with the chart all the same (and
-/// which may call helpers chartgen's `_helpers.tpl` does not define). Sorted.
+/// Regular files below `templates/` in `dir` that neither `chart` holds nor `lock` recorded,
+/// nor the chart's `.helmignore` leaves out (an editor's `*.swp`): templates someone else put
+/// there, which Helm renders with the chart all the same (and which may call helpers
+/// chartgen's `_helpers.tpl` does not define). Sorted.
 pub fn strangers(dir: &Path, chart: &Chart, lock: &Lock) -> Vec<String> {
+    let ignore = HelmIgnore::read(dir);
     let mut found = Vec::new();
     let mut stack = vec![TEMPLATES.to_string()];
     while let Some(folder) = stack.pop() {
@@ -100,6 +102,7 @@ pub fn strangers(dir: &Path, chart: &Chart, lock: &Lock) -> Vec<String> {
         for entry in entries.flatten() {
             let path = format!("{folder}/{}", entry.file_name().to_string_lossy());
             match entry.file_type() {
+                Ok(kind) if ignore.ignores(&path, kind.is_dir()) => {}
                 Ok(kind) if kind.is_dir() => stack.push(path),
                 Ok(kind)
                     if kind.is_file()
@@ -114,6 +117,52 @@ pub fn strangers(dir: &Path, chart: &Chart, lock: &Lock) -> Vec<String> {
     }
     found.sort();
     found
+}
+
+/// A chart's `.helmignore` as Helm applies it to the files it loads (helm pkg/ignore): `name/`
+/// matches folders only, a pattern holding `/` the path from the chart's root, any other the
+/// base name, with filepath.Match's `*` and `?`. Negations (`!`) are not read: a file one
+/// would bring back is reported all the same.
+struct HelmIgnore(Vec<String>);
+
+impl HelmIgnore {
+    fn read(dir: &Path) -> Self {
+        let text = read(dir, ".helmignore").unwrap_or_default();
+        let patterns = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('!'))
+            .map(String::from)
+            .collect();
+        HelmIgnore(patterns)
+    }
+
+    fn ignores(&self, path: &str, is_dir: bool) -> bool {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        self.0
+            .iter()
+            .any(|pattern| match pattern.strip_suffix('/') {
+                Some(folder) => is_dir && glob(folder, name),
+                None if pattern.contains('/') => glob(pattern.trim_start_matches('/'), path),
+                None => glob(pattern, name),
+            })
+    }
+}
+
+/// filepath.Match's `*` (any run of characters but `/`) and `?` (one character but `/`).
+fn glob(pattern: &str, text: &str) -> bool {
+    fn at(p: &[char], t: &[char]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some(('*', rest)) => (0..=t.len())
+                .take_while(|&i| i == 0 || t[i - 1] != '/')
+                .any(|i| at(rest, &t[i..])),
+            Some(('?', rest)) => t.first().is_some_and(|c| *c != '/') && at(rest, &t[1..]),
+            Some((c, rest)) => t.first() == Some(c) && at(rest, &t[1..]),
+        }
+    }
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    at(&p, &t)
 }
 
 /// Stands for something at a path that is not a readable file (a folder, say): it never equals
@@ -148,11 +197,16 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
         std::fs::create_dir_all(dir.join("templates/tests")).unwrap();
+        std::fs::create_dir_all(dir.join("templates/.idea")).unwrap();
+        std::fs::write(dir.join(".helmignore"), "# editors\n*.swp\n*~\n.idea/\n").unwrap();
         for path in [
             "templates/statefulset.yaml",
             "templates/old.yaml",
             "templates/deployment.yaml",
             "templates/tests/mine.yaml",
+            "templates/.deployment.yaml.swp",
+            "templates/deployment.yaml~",
+            "templates/.idea/workspace.xml",
             "notes.md",
         ] {
             std::fs::write(dir.join(path), "x").unwrap();
@@ -163,6 +217,17 @@ mod tests {
             strangers(dir, &now, &lock),
             ["templates/deployment.yaml", "templates/tests/mine.yaml"]
         );
+    }
+
+    #[test]
+    fn helmignore_patterns_glob_as_filepath_match() {
+        assert!(glob("*.swp", ".a.yaml.swp") && glob("*~", "a.yaml~") && glob("a?c", "abc"));
+        assert!(!glob("*.swp", "a.swp.yaml") && !glob("a?c", "a/c"));
+        let ignore = HelmIgnore(vec!["templates/*.bak".into(), "legacy/".into()]);
+        assert!(ignore.ignores("templates/a.bak", false));
+        assert!(!ignore.ignores("templates/x/a.bak", false));
+        assert!(ignore.ignores("templates/legacy", true));
+        assert!(!ignore.ignores("templates/legacy", false));
     }
 
     #[test]

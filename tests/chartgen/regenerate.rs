@@ -235,7 +235,8 @@ fn a_change_that_breaks_helm_upgrade_is_never_written_silently() {
         err.contains("\n  remedy: resize each existing PVC directly"),
         "{err}"
     );
-    assert!(err.ends_with("\nversion: 0.1.0 → 1.0.0 (major)\n"), "{err}");
+    // At 0.x, a breaking change bumps the minor version (SemVer's initial development).
+    assert!(err.ends_with("\nversion: 0.1.0 → 0.2.0 (minor)\n"), "{err}");
 
     edit_spec(
         tmp.path(),
@@ -244,7 +245,7 @@ fn a_change_that_breaks_helm_upgrade_is_never_written_silently() {
             .replace("port: 8080\n", "port: 8080\nreplicas: 2\n"),
     );
     let out = chartgen(&["generate"], tmp.path());
-    assert_eq!(stderr(&out), "version: 1.0.0 → 1.0.1 (patch)\n");
+    assert_eq!(stderr(&out), "version: 0.2.0 → 0.2.1 (patch)\n");
     let out = chartgen(&["generate"], tmp.path());
     assert_eq!(
         (stdout(&out).as_str(), stderr(&out).as_str()),
