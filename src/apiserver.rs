@@ -25,6 +25,11 @@ pub struct KubeVersion {
 }
 
 impl KubeVersion {
+    /// Kubernetes 1.`minor`.
+    pub const fn v1(minor: u32) -> KubeVersion {
+        KubeVersion { major: 1, minor }
+    }
+
     /// The newest version whose update rules this release knows.
     pub const NEWEST: KubeVersion = KubeVersion {
         major: 1,
@@ -66,6 +71,58 @@ impl FromStr for KubeVersion {
         Ok(version)
     }
 }
+
+/// A field the API server drops from an object it stores unless a feature gate is on: older
+/// clusters accept the chart and ignore the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GatedField {
+    pub field: &'static str,
+    pub gate: &'static str,
+    /// The first version with the gate on by default (its beta).
+    pub on_by_default: KubeVersion,
+    /// The version where it went GA, if it has.
+    pub ga: Option<KubeVersion>,
+}
+
+impl fmt::Display for GatedField {
+    /// `the StatefulSetAutoDeletePVC feature gate (on by default from Kubernetes 1.27; GA in
+    /// 1.32)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the {} feature gate (on by default from Kubernetes {}; ",
+            self.gate, self.on_by_default
+        )?;
+        match self.ga {
+            Some(ga) => write!(f, "GA in {ga})"),
+            None => write!(f, "beta)"),
+        }
+    }
+}
+
+/// StatefulSet `ordinals` (KEP-3335).
+pub const STATEFULSET_ORDINALS: GatedField = GatedField {
+    field: "spec.ordinals",
+    gate: "StatefulSetStartOrdinal",
+    on_by_default: KubeVersion::v1(27),
+    ga: Some(KubeVersion::v1(31)),
+};
+
+/// StatefulSet `persistentVolumeClaimRetentionPolicy` (KEP-1847).
+pub const STATEFULSET_CLAIM_RETENTION: GatedField = GatedField {
+    field: "spec.persistentVolumeClaimRetentionPolicy",
+    gate: "StatefulSetAutoDeletePVC",
+    on_by_default: KubeVersion::v1(27),
+    ga: Some(KubeVersion::v1(32)),
+};
+
+/// StatefulSet `updateStrategy.rollingUpdate.maxUnavailable` (KEP-961: alpha from 1.24).
+pub const STATEFULSET_MAX_UNAVAILABLE: GatedField = GatedField {
+    field: "spec.updateStrategy.rollingUpdate.maxUnavailable",
+    gate: "MaxUnavailableStatefulSet",
+    on_by_default: KubeVersion::v1(35),
+    ga: None,
+};
 
 /// A change the API refuses (or silently ignores) on an existing object.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -369,14 +426,9 @@ pub fn refusals(
 
 /// The fields of a StatefulSet's spec an update may change, as the API's message lists them.
 fn statefulset_mutable(version: KubeVersion) -> &'static [&'static str] {
-    // `ordinals` joined when StatefulSetStartOrdinal went beta (1.27); before, the field is
-    // dropped while its gate is off, so changing it is never refused.
-    if version
-        < (KubeVersion {
-            major: 1,
-            minor: 27,
-        })
-    {
+    // `ordinals` joined when its gate went on by default; before, the field is dropped while
+    // the gate is off, so changing it is never refused.
+    if version < STATEFULSET_ORDINALS.on_by_default {
         &[
             "replicas",
             "template",

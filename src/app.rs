@@ -9,7 +9,7 @@ use crate::folder::Folder;
 use crate::load::{SpecFile, load};
 use crate::lock::{LOCK_FILE, Lock};
 use crate::manifest::{self, STDIN};
-use crate::plan::{Action, Change, plan, previous_lock};
+use crate::plan::{Action, Change, plan, previous_lock, strangers};
 use crate::render::render;
 use crate::review::{Review, Side, bumped, review, scalar_field};
 use crate::spec::Spec;
@@ -38,6 +38,12 @@ pub struct Done {
     /// What the change does to a running release (hazards, version bump), when the folder
     /// held a chart before and the change touches it.
     pub review: Option<Review>,
+    /// Templates in the folder that chartgen did not generate, left there (see
+    /// `plan::strangers`).
+    pub strangers: Vec<String>,
+    /// Dependencies of the chart not in its `charts/` folder yet: Helm needs `helm dependency
+    /// build` first.
+    pub unbuilt: Vec<String>,
 }
 
 /// What `generate` would change, writing nothing.
@@ -46,6 +52,7 @@ pub struct Pending {
     pub changes: Vec<Change>,
     pub warnings: Vec<String>,
     pub review: Option<Review>,
+    pub strangers: Vec<String>,
 }
 
 /// Loads, validates and renders a spec: the whole chart, in memory.
@@ -122,8 +129,9 @@ pub fn review_manifests(old: &Path, new: &Path, options: &Options) -> Result<Upg
 }
 
 /// Regenerates the chart of `spec` into `out`. Files a person changed since chartgen wrote
-/// them, or that chartgen never wrote but would overwrite, stop it unless `force`.
-pub fn generate(spec: &Path, out: &Path, force: bool) -> Result<Done, Error> {
+/// them, or that chartgen never wrote but would overwrite, stop it unless `force`; templates
+/// chartgen never wrote are removed with `prune`, and otherwise kept and named.
+pub fn generate(spec: &Path, out: &Path, force: bool, prune: bool) -> Result<Done, Error> {
     let compiled = compile(spec)?;
     let folder = Folder::create(out)?;
     let compiled = compiled_for(compiled, out)?;
@@ -141,16 +149,43 @@ pub fn generate(spec: &Path, out: &Path, force: bool) -> Result<Done, Error> {
         return Err(Error::HandEdited { changes: conflicts });
     }
     let review = upgrade_review(out, &compiled, &changes);
-    let stale: Vec<String> = changes
+    let mut strangers = strangers(out, &chart, &lock);
+    let mut stale: Vec<String> = changes
         .into_iter()
         .filter(|c| c.action == Action::Remove)
         .map(|c| c.path)
         .collect();
+    if prune {
+        stale.append(&mut strangers);
+    }
     Ok(Done {
         written: folder.write(&chart, &stale)?,
+        unbuilt: unbuilt(out, &compiled.file.spec),
         warnings: compiled.warnings,
         review,
+        strangers,
     })
+}
+
+/// The dependencies of `spec` that `dir/charts/` holds neither as a folder nor as an archive
+/// (`<name>-<version>.tgz`), as Helm's dependency check looks for them.
+fn unbuilt(dir: &Path, spec: &Spec) -> Vec<String> {
+    let vendored: Vec<String> = std::fs::read_dir(dir.join("charts"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    spec.dependencies
+        .iter()
+        .map(|d| d.name.clone())
+        .filter(|name| {
+            let archive = format!("{name}-");
+            !vendored
+                .iter()
+                .any(|v| v == name || (v.starts_with(&archive) && v.ends_with(".tgz")))
+        })
+        .collect()
 }
 
 /// What `generate` would change in `out`, writing nothing (for `generate --check`).
@@ -159,9 +194,11 @@ pub fn pending(spec: &Path, out: &Path) -> Result<Pending, Error> {
     let _folder = Folder::open(out)?;
     let compiled = compiled_for(compiled, out)?;
     let chart = locked(compiled.chart.clone());
-    let changes = plan(out, &chart, &previous_lock(out));
+    let lock = previous_lock(out);
+    let changes = plan(out, &chart, &lock);
     Ok(Pending {
         review: upgrade_review(out, &compiled, &changes),
+        strangers: strangers(out, &chart, &lock),
         changes,
         warnings: compiled.warnings,
     })

@@ -59,6 +59,10 @@ pub enum Command {
         /// Overwrite (or remove) files changed by hand since chartgen wrote them
         #[arg(long, conflicts_with = "check")]
         force: bool,
+        /// Remove the files below templates/ that chartgen did not generate (Helm would
+        /// render them with the chart)
+        #[arg(long, conflicts_with = "check")]
+        prune: bool,
         /// Write nothing; exit 1 and list what would change when a chart is out of date
         #[arg(long)]
         check: bool,

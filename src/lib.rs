@@ -16,6 +16,7 @@ pub mod fields;
 pub mod folder;
 pub mod input;
 pub mod kube;
+pub mod kube_range;
 pub mod load;
 pub mod locate;
 pub mod lock;

@@ -13,6 +13,9 @@ pub fn chart_yaml(spec: &Spec) -> String {
     chart.insert("type".into(), json!("application"));
     chart.insert("version".into(), json!(spec.chart_version()));
     chart.insert("appVersion".into(), json!(app_version(spec)));
+    if let Some(range) = &spec.kube_version {
+        chart.insert("kubeVersion".into(), json!(range));
+    }
     if !spec.dependencies.is_empty() {
         chart.insert(
             "dependencies".into(),

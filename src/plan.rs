@@ -84,6 +84,87 @@ fn conflict(path: &str, on_disk: &str, lock: &Lock) -> Option<Conflict> {
     }
 }
 
+/// The folder whose every file Helm renders as a template (save those .helmignore leaves out).
+const TEMPLATES: &str = "templates";
+
+/// Regular files below `templates/` in `dir` that neither `chart` holds nor `lock` recorded,
+/// nor the chart's `.helmignore` leaves out (an editor's `*.swp`): templates someone else put
+/// there, which Helm renders with the chart all the same (and which may call helpers
+/// chartgen's `_helpers.tpl` does not define). Sorted.
+pub fn strangers(dir: &Path, chart: &Chart, lock: &Lock) -> Vec<String> {
+    let ignore = HelmIgnore::read(dir);
+    let mut found = Vec::new();
+    let mut stack = vec![TEMPLATES.to_string()];
+    while let Some(folder) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(dir.join(&folder)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = format!("{folder}/{}", entry.file_name().to_string_lossy());
+            match entry.file_type() {
+                Ok(kind) if ignore.ignores(&path, kind.is_dir()) => {}
+                Ok(kind) if kind.is_dir() => stack.push(path),
+                Ok(kind)
+                    if kind.is_file()
+                        && chart.get(&path).is_none()
+                        && lock.get(&path).is_none() =>
+                {
+                    found.push(path);
+                }
+                _ => {}
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// A chart's `.helmignore` as Helm applies it to the files it loads (helm pkg/ignore): `name/`
+/// matches folders only, a pattern holding `/` the path from the chart's root, any other the
+/// base name, with filepath.Match's `*` and `?`. Negations (`!`) are not read: a file one
+/// would bring back is reported all the same.
+struct HelmIgnore(Vec<String>);
+
+impl HelmIgnore {
+    fn read(dir: &Path) -> Self {
+        let text = read(dir, ".helmignore").unwrap_or_default();
+        let patterns = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('!'))
+            .map(String::from)
+            .collect();
+        HelmIgnore(patterns)
+    }
+
+    fn ignores(&self, path: &str, is_dir: bool) -> bool {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        self.0
+            .iter()
+            .any(|pattern| match pattern.strip_suffix('/') {
+                Some(folder) => is_dir && glob(folder, name),
+                None if pattern.contains('/') => glob(pattern.trim_start_matches('/'), path),
+                None => glob(pattern, name),
+            })
+    }
+}
+
+/// filepath.Match's `*` (any run of characters but `/`) and `?` (one character but `/`).
+fn glob(pattern: &str, text: &str) -> bool {
+    fn at(p: &[char], t: &[char]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some(('*', rest)) => (0..=t.len())
+                .take_while(|&i| i == 0 || t[i - 1] != '/')
+                .any(|i| at(rest, &t[i..])),
+            Some(('?', rest)) => t.first().is_some_and(|c| *c != '/') && at(rest, &t[1..]),
+            Some((c, rest)) => t.first() == Some(c) && at(rest, &t[1..]),
+        }
+    }
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    at(&p, &t)
+}
+
 /// Stands for something at a path that is not a readable file (a folder, say): it never equals
 /// what chartgen writes, so it is a conflict that only --force may take on.
 const NOT_A_FILE: &str = "\0(not a readable file)\n";
@@ -109,6 +190,44 @@ mod tests {
 
     fn chart(files: &[(&str, &str)]) -> Chart {
         files.iter().copied().collect()
+    }
+
+    #[test]
+    fn strangers_are_templates_neither_generated_now_nor_before() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::create_dir_all(dir.join("templates/tests")).unwrap();
+        std::fs::create_dir_all(dir.join("templates/.idea")).unwrap();
+        std::fs::write(dir.join(".helmignore"), "# editors\n*.swp\n*~\n.idea/\n").unwrap();
+        for path in [
+            "templates/statefulset.yaml",
+            "templates/old.yaml",
+            "templates/deployment.yaml",
+            "templates/tests/mine.yaml",
+            "templates/.deployment.yaml.swp",
+            "templates/deployment.yaml~",
+            "templates/.idea/workspace.xml",
+            "notes.md",
+        ] {
+            std::fs::write(dir.join(path), "x").unwrap();
+        }
+        let lock = Lock::of(&chart(&[("templates/old.yaml", "x")]));
+        let now = chart(&[("templates/statefulset.yaml", "x")]);
+        assert_eq!(
+            strangers(dir, &now, &lock),
+            ["templates/deployment.yaml", "templates/tests/mine.yaml"]
+        );
+    }
+
+    #[test]
+    fn helmignore_patterns_glob_as_filepath_match() {
+        assert!(glob("*.swp", ".a.yaml.swp") && glob("*~", "a.yaml~") && glob("a?c", "abc"));
+        assert!(!glob("*.swp", "a.swp.yaml") && !glob("a?c", "a/c"));
+        let ignore = HelmIgnore(vec!["templates/*.bak".into(), "legacy/".into()]);
+        assert!(ignore.ignores("templates/a.bak", false));
+        assert!(!ignore.ignores("templates/x/a.bak", false));
+        assert!(ignore.ignores("templates/legacy", true));
+        assert!(!ignore.ignores("templates/legacy", false));
     }
 
     #[test]

@@ -16,7 +16,10 @@ use crate::error::Error;
 use crate::metadata::{chart_description, chart_yaml};
 use crate::readme::parameters;
 use crate::spec::{Hook, Spec, schema_json};
-use crate::values::{entries, event_list, service_target, test_http_path, values_yaml, wire};
+use crate::values::{
+    ci_values, entries, event_list, given_at_install, service_target, test_http_path, values_yaml,
+    wire,
+};
 use crate::values_schema::values_schema;
 use crate::yaml::{Entry, quote};
 
@@ -28,6 +31,8 @@ pub const SCHEMA_FILE: &str = "chartgen.schema.json";
 
 /// The template rendered once per hook, to `templates/hook-<name>.yaml`.
 const HOOK_TEMPLATE: &str = "templates/hook.yaml";
+/// chart-testing reads every `ci/*-values.yaml` and installs the chart once with each.
+pub const CI_VALUES: &str = "ci/required-values.yaml";
 /// The chart's README: documentation, never read by Helm, so it may quote the spec's text.
 const README_TEMPLATE: &str = "README.md";
 
@@ -121,6 +126,9 @@ pub fn render(spec: &Spec) -> Result<Chart, Error> {
         let path = format!("templates/hook-{}.yaml", hook.name);
         chart.insert(path, render_one(tera, HOOK_TEMPLATE, &context)?);
     }
+    if let Some(values) = ci_values(spec) {
+        chart.insert(CI_VALUES, values);
+    }
     Ok(chart)
 }
 
@@ -143,6 +151,8 @@ struct ReadmeModel<'a> {
     model: Model<'a>,
     description: String,
     hooks: Vec<&'a str>,
+    /// `` `name` (repository) ``, one per dependency, for the words on `helm dependency build`.
+    dependencies: Vec<String>,
     parameters: String,
 }
 
@@ -156,6 +166,11 @@ fn render_readme(
         model,
         description: chart_description(spec),
         hooks: spec.hooks.iter().map(|h| h.name.as_str()).collect(),
+        dependencies: spec
+            .dependencies
+            .iter()
+            .map(|d| format!("`{}` ({})", d.name, d.repository))
+            .collect(),
         parameters: parameters(entries),
     };
     let failed = |source| Error::Template {
@@ -263,7 +278,7 @@ fn model(spec: &Spec) -> Model<'_> {
             .map(|s| ModelSecret {
                 name: &s.name,
                 generate: s.generate,
-                required: !s.generate && s.value.is_none(),
+                required: given_at_install(s),
                 file: s.file.as_deref(),
             })
             .collect(),

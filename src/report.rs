@@ -74,6 +74,9 @@ pub fn stat(review: &Review) -> String {
             review.files.len()
         );
     }
+    for line in advice_lines(review) {
+        let _ = writeln!(out, "{line}");
+    }
     out
 }
 
@@ -104,6 +107,13 @@ fn summary_lines(review: &Review) -> Vec<String> {
 
 /// Hazards with their remedies, warnings, and the version the change deserves.
 pub fn advice_lines(review: &Review) -> Vec<String> {
+    let mut lines = caution_lines(review);
+    lines.extend(version_line(review));
+    lines
+}
+
+/// Hazards with their remedies, and warnings.
+fn caution_lines(review: &Review) -> Vec<String> {
     let mut lines = Vec::new();
     for h in &review.hazards {
         lines.push(format!(
@@ -114,6 +124,11 @@ pub fn advice_lines(review: &Review) -> Vec<String> {
     for w in &review.warnings {
         lines.push(format!("warning: {w}"));
     }
+    lines
+}
+
+/// The version the change deserves, when it deserves a new one.
+fn version_line(review: &Review) -> Option<String> {
     let v = &review.version;
     if let (Some(current), Some(proposed)) = (&v.current, &v.proposed)
         && review.version.bump != crate::review::Bump::None
@@ -124,12 +139,12 @@ pub fn advice_lines(review: &Review) -> Vec<String> {
         } else {
             " proposed"
         };
-        lines.push(format!(
+        return Some(format!(
             "version: {current} → {proposed}{applied} ({})",
             review.version.bump.label()
         ));
     }
-    lines
+    None
 }
 
 fn unified_report(review: &Review, context: usize, colors: Colors) -> String {
@@ -250,10 +265,10 @@ fn markdown(review: &Review, context: usize) -> String {
             );
         }
     }
-    let advice = advice_lines(review);
-    if !advice.is_empty() {
+    let cautions = caution_lines(review);
+    if !cautions.is_empty() {
         out.push('\n');
-        for line in advice {
+        for line in cautions {
             let line = line.replace("\n  remedy:", "<br>**Remedy:**");
             let _ = writeln!(
                 out,
@@ -265,6 +280,9 @@ fn markdown(review: &Review, context: usize) -> String {
                 )
             );
         }
+    }
+    if let Some(version) = version_line(review) {
+        let _ = writeln!(out, "\n{version}");
     }
     for f in &review.files {
         let diff = file_diff(f, context, review.show_secrets);

@@ -243,6 +243,8 @@ fn file_effect(
         | "chartgen.lock"
         | "values.schema.json" => Effect::NoOp,
         _ if path.contains("/tests/") || name.starts_with("hook-") => Effect::NoOp,
+        // chart-testing's values: never a release's.
+        _ if path.starts_with("ci/") => Effect::NoOp,
         "configmap.yaml" | "secret.yaml" => Effect::RollsPods,
         "_helpers.tpl" => helpers_effect(old, new, hazards),
         "statefulset.yaml" if status == Status::Changed => statefulset_effect(old, new, hazards),
@@ -452,12 +454,12 @@ fn value_changes(
                 _ => Status::Changed,
             };
             let hide = !show_secrets && key.starts_with("secrets.");
-            let mask = |v: Option<Value>| {
-                if hide {
-                    v.map(|_| Value::String("(hidden)".into()))
-                } else {
-                    v
+            // An empty value hides nothing: the secret is generated or given at install.
+            let mask = |v: Option<Value>| match v {
+                Some(v) if hide && v != Value::String(String::new()) => {
+                    Some(Value::String("(hidden)".into()))
                 }
+                v => v,
             };
             ValueChange {
                 key: key.clone(),
@@ -573,14 +575,18 @@ fn version(
         }
     }
     let content_changed = files.iter().any(|f| f.path != "Chart.yaml") || old_chart != new_chart;
-    let bump = if !content_changed {
-        Bump::None
-    } else if !hazards.is_empty() || values.iter().any(|v| v.status == Status::Removed) {
-        Bump::Major
-    } else if values.iter().any(|v| v.status == Status::Added) {
-        Bump::Minor
-    } else {
-        Bump::Patch
+    let breaking = !hazards.is_empty() || values.iter().any(|v| v.status == Status::Removed);
+    let adds = values.iter().any(|v| v.status == Status::Added);
+    // SemVer's 0.x: anything may change, so a breaking change bumps the minor version and any
+    // other the patch (as Cargo reads 0.x versions).
+    let initial = current.as_deref().is_some_and(|c| c.starts_with("0."));
+    let bump = match (content_changed, breaking, adds, initial) {
+        (false, ..) => Bump::None,
+        (true, true, _, true) => Bump::Minor,
+        (true, _, _, true) => Bump::Patch,
+        (true, true, _, false) => Bump::Major,
+        (true, false, true, false) => Bump::Minor,
+        (true, false, false, false) => Bump::Patch,
     };
     let proposed = current.as_deref().and_then(|c| bumped(c, bump));
     Version {

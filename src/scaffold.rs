@@ -9,6 +9,8 @@ use crate::error::Error;
 use crate::folder::Folder;
 use crate::load::parse;
 use crate::locate::positions;
+use crate::lock::Lock;
+use crate::plan::strangers;
 use crate::presets;
 use crate::render::SCHEMA_FILE;
 use crate::validate::is_dns_label;
@@ -62,9 +64,8 @@ pub fn new(options: &NewOptions) -> Result<Done, Error> {
     })?;
     let edits = edits(options)?;
     let text = apply(&preset, &edits, &options.preset)?;
-    // The preset's demo command belongs to the preset's image, not to the user's.
     let text = if options.image.is_some() {
-        without_command(&text)
+        for_own_image(&text)
     } else {
         text
     };
@@ -78,6 +79,8 @@ pub fn new(options: &NewOptions) -> Result<Done, Error> {
     // Again, now that no other run can write there.
     refuse_non_empty(options)?;
     Ok(Done {
+        strangers: strangers(dir, &chart, &Lock::default()),
+        unbuilt: Vec::new(),
         written: folder.write(&chart, &[])?,
         warnings: compiled.warnings,
         review: None,
@@ -131,10 +134,26 @@ fn edits(options: &NewOptions) -> Result<Vec<Edit>, Error> {
     Ok(edits)
 }
 
-/// The spec without its top-level `command:` and `args:` lines.
-fn without_command(text: &str) -> String {
+/// The spec for the user's own image: the preset's demo command (top-level `command:` and
+/// `args:`) and the comments on the demo image (those opening the `image:` block) belong to
+/// the preset's image, not to the user's. A blank line a removed line leaves after another
+/// goes too.
+fn for_own_image(text: &str) -> String {
+    let mut in_image_comments = false;
+    let mut after_blank = false;
     text.split_inclusive('\n')
-        .filter(|line| !line.starts_with("command:") && !line.starts_with("args:"))
+        .filter(|line| {
+            in_image_comments = (in_image_comments || line.trim_end() == "image:")
+                && (line.starts_with("image:") || line.trim_start().starts_with('#'));
+            let image_comment = in_image_comments && !line.starts_with("image:");
+            let demo = image_comment || line.starts_with("command:") || line.starts_with("args:");
+            let blank = line.trim().is_empty();
+            let keep = !(demo || (blank && after_blank));
+            if keep {
+                after_blank = blank;
+            }
+            keep
+        })
         .collect()
 }
 
@@ -259,6 +278,18 @@ mod tests {
         assert_eq!(
             split_image("localhost:5000/app:2"),
             ("localhost:5000/app", Some("2"))
+        );
+    }
+
+    #[test]
+    fn the_user_s_image_drops_the_demo_image_s_comments_and_command() {
+        let preset = "# A demo.\nname: x\nimage:\n  # Replace with yours.\n  # It serves files.\n  \
+                      repository: python\n  # the tag\n  tag: \"3\"\n\ncommand: [serve]\nargs: [x]\n\n\
+                      hooks:\n  - name: m\n    image:\n      # kept\n      repository: b\n";
+        assert_eq!(
+            for_own_image(preset),
+            "# A demo.\nname: x\nimage:\n  repository: python\n  # the tag\n  tag: \"3\"\n\n\
+             hooks:\n  - name: m\n    image:\n      # kept\n      repository: b\n"
         );
     }
 

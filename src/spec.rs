@@ -30,6 +30,12 @@ pub struct Spec {
     /// Version of the application; defaults to the image tag.
     #[serde(default)]
     pub app_version: Option<String>,
+    /// The Kubernetes versions the chart installs on: Chart.yaml's `kubeVersion`, a Helm
+    /// semver constraint such as `>=1.29.0-0` (the `-0` admits EKS's and GKE's versions, which
+    /// Helm takes for pre-releases). Fields that need a newer cluster than the oldest it admits
+    /// get a warning.
+    #[serde(default)]
+    pub kube_version: Option<String>,
     /// The container image.
     pub image: Image,
     /// Container command (entrypoint); the image's when absent.

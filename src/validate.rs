@@ -2,8 +2,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::apiserver::{STATEFULSET_CLAIM_RETENTION, STATEFULSET_MAX_UNAVAILABLE};
 use crate::bounds::{self, Bound};
 use crate::error::{Error, ImageWarning, Problem};
+use crate::kube_range::KubeRange;
 use crate::load::SpecFile;
 use crate::locate::{index, join, positions};
 use crate::quantity::{self, Quantity, Unit};
@@ -16,6 +18,10 @@ pub const MAX_NAME: usize = 53;
 const MAX_HOOK_NAME: usize = 30;
 /// The node ports a cluster hands out unless its `--service-node-port-range` says otherwise.
 const DEFAULT_NODE_PORTS: std::ops::RangeInclusive<i64> = 30000..=32767;
+/// The pod annotation that asks Vault's agent injector for a sidecar.
+const VAULT_INJECT: &str = "vault.hashicorp.com/agent-inject";
+/// The pod annotation naming the volume that holds the token the Vault agent logs in with.
+const VAULT_TOKEN_VOLUME: &str = "vault.hashicorp.com/agent-service-account-token-volume-name";
 /// Volume names the StatefulSet template uses itself.
 const RESERVED_VOLUMES: [&str; 4] = ["tmp", "config", "secret-files", "empty-dirs"];
 
@@ -171,6 +177,8 @@ impl Checker {
         }
         self.extras(spec, &ports);
         self.kube_objects(spec);
+        self.vault(spec);
+        self.kube_versions(spec);
         for (i, dep) in spec.dependencies.iter().enumerate() {
             let at = index("dependencies", i);
             self.require(!dep.name.is_empty(), &join(&at, "name"), || {
@@ -448,11 +456,6 @@ impl Checker {
                     bounds::POSITIVE.max
                 )
             });
-            self.warn(
-                "strategy.maxUnavailable",
-                "clusters honour it only where the MaxUnavailableStatefulSet feature gate is on \
-                 (alpha, off by default); elsewhere pods are replaced one at a time",
-            );
         }
     }
 
@@ -790,6 +793,96 @@ impl Checker {
         }
     }
 
+    /// `kubeVersion`, and the fields that the oldest cluster it admits (or, without it, a
+    /// cluster of any version) would drop.
+    fn kube_versions(&mut self, spec: &Spec) {
+        let mut oldest = None;
+        if let Some(text) = &spec.kube_version {
+            let range = match text.parse::<KubeRange>() {
+                Ok(range) => range,
+                Err(problem) => {
+                    let message =
+                        format!("{text:?} is not a Helm kubeVersion constraint: {problem}");
+                    return self.fail("kubeVersion", message);
+                }
+            };
+            let Some(first) = range.oldest() else {
+                return self.fail(
+                    "kubeVersion",
+                    format!("{text:?} admits no Kubernetes 1.x release"),
+                );
+            };
+            if !range.admits_prereleases() {
+                self.warn(
+                    "kubeVersion",
+                    format!(
+                        "EKS and GKE report versions such as v{first}.4-eks-1a2b3c4, which Helm \
+                         takes for pre-releases that {text:?} does not admit: `helm install` \
+                         refuses the chart there. Admit them with a pre-release on the lower \
+                         bound (e.g. \">={first}.0-0\")"
+                    ),
+                );
+            }
+            oldest = Some(first);
+        }
+        let fields = [
+            (
+                "strategy.maxUnavailable",
+                spec.strategy.max_unavailable.is_some(),
+                STATEFULSET_MAX_UNAVAILABLE,
+                "pods are replaced one at a time",
+            ),
+            (
+                "retention",
+                spec.retention.is_some(),
+                STATEFULSET_CLAIM_RETENTION,
+                "claims are kept whatever the policy says",
+            ),
+        ];
+        for (field, used, gated, otherwise) in fields {
+            let needed = gated.on_by_default;
+            match (used, oldest, &spec.kube_version) {
+                (true, Some(oldest), Some(text)) if oldest < needed => self.warn(
+                    field,
+                    format!(
+                        "kubeVersion {text:?} admits Kubernetes {oldest}, which drops it unless \
+                         {gated} is on: there, {otherwise}"
+                    ),
+                ),
+                (true, None, _) if gated.ga.is_none() => self.warn(
+                    field,
+                    format!(
+                        "Kubernetes drops it unless {gated} is on: there, {otherwise}. Once \
+                         every cluster you target runs {needed} or newer, say so: \
+                         `kubeVersion: \">={needed}.0-0\"`"
+                    ),
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    /// The Vault agent injector logs in to Vault with the token its webhook finds mounted in
+    /// the pod (vault-k8s `agent.serviceaccount`); without one, injection fails.
+    fn vault(&mut self, spec: &Spec) {
+        let annotation = |key: &str| spec.pod_annotations.get(key).map(String::as_str);
+        // The injector reads the flag with Go's strconv.ParseBool.
+        let inject = annotation(VAULT_INJECT)
+            .is_some_and(|v| matches!(v, "1" | "t" | "T" | "true" | "TRUE" | "True"));
+        let token = spec.service_account.automount || annotation(VAULT_TOKEN_VOLUME).is_some();
+        if inject && !token {
+            self.warn(
+                join("podAnnotations", VAULT_INJECT),
+                format!(
+                    "the Vault agent injector logs in with the pod's ServiceAccount token, which \
+                     these pods do not mount: set `serviceAccount: {{automount: true}}`, or name \
+                     a projected token volume (values.yaml `extraVolumes`) in \
+                     `{VAULT_TOKEN_VOLUME}`"
+                ),
+            );
+        }
+    }
+
     fn ingress(&mut self, ingress: &Ingress) {
         self.require(!ingress.hosts.is_empty(), "ingress.hosts", || {
             "name at least one host".into()
@@ -995,6 +1088,85 @@ mod tests {
                 .collect(),
             Err(other) => panic!("{other}"),
         }
+    }
+
+    fn warnings(extra: &str) -> Vec<String> {
+        let file = parse(Path::new("chartgen.yaml"), format!("{BASE}{extra}")).unwrap();
+        validate(&file)
+            .unwrap()
+            .into_iter()
+            .filter(|w| !is_pin_warning(w))
+            .map(|p| format!("{}: {}", p.field, p.message))
+            .collect()
+    }
+
+    #[test]
+    fn kube_version_is_helm_s_constraint_and_gated_fields_warn_below_their_version() {
+        assert_eq!(
+            messages("kubeVersion: \">= one\"\n"),
+            [
+                "kubeVersion: \">= one\" is not a Helm kubeVersion constraint: \"one\" is not a \
+              version (e.g. 1.29 or 1.29.0-0)"
+            ]
+        );
+        assert_eq!(
+            messages("kubeVersion: \">=2.0.0-0\"\n"),
+            ["kubeVersion: \">=2.0.0-0\" admits no Kubernetes 1.x release"]
+        );
+        let gated = "retention: {whenScaled: Delete}\nreplicas: 3\nstrategy: {maxUnavailable: 2}\n";
+        assert_eq!(
+            warnings(&format!("kubeVersion: \">=1.26.0-0\"\n{gated}")),
+            [
+                "retention: kubeVersion \">=1.26.0-0\" admits Kubernetes 1.26, which drops it \
+                 unless the StatefulSetAutoDeletePVC feature gate (on by default from Kubernetes \
+                 1.27; GA in 1.32) is on: there, claims are kept whatever the policy says",
+                "strategy.maxUnavailable: kubeVersion \">=1.26.0-0\" admits Kubernetes 1.26, \
+                 which drops it unless the MaxUnavailableStatefulSet feature gate (on by default \
+                 from Kubernetes 1.35; beta) is on: there, pods are replaced one at a time",
+            ]
+        );
+        assert_eq!(
+            warnings(&format!("kubeVersion: \">=1.35.0-0\"\n{gated}")),
+            Vec::<String>::new()
+        );
+        // Without kubeVersion, only what no released default honours yet.
+        assert_eq!(
+            warnings(gated),
+            [
+                "strategy.maxUnavailable: Kubernetes drops it unless the MaxUnavailableStatefulSet \
+              feature gate (on by default from Kubernetes 1.35; beta) is on: there, pods are \
+              replaced one at a time. Once every cluster you target runs 1.35 or newer, say so: \
+              `kubeVersion: \">=1.35.0-0\"`"
+            ]
+        );
+        assert_eq!(
+            warnings("kubeVersion: \">=1.29\"\n"),
+            [
+                "kubeVersion: EKS and GKE report versions such as v1.29.4-eks-1a2b3c4, which Helm \
+              takes for pre-releases that \">=1.29\" does not admit: `helm install` refuses the \
+              chart there. Admit them with a pre-release on the lower bound (e.g. \
+              \">=1.29.0-0\")"
+            ]
+        );
+    }
+
+    #[test]
+    fn vault_injection_needs_the_service_account_token() {
+        let inject = "podAnnotations: {vault.hashicorp.com/agent-inject: \"true\"}\n";
+        assert_eq!(
+            warnings(inject),
+            [
+                "podAnnotations.vault.hashicorp.com/agent-inject: the Vault agent injector logs in \
+                 with the pod's ServiceAccount token, which these pods do not mount: set \
+                 `serviceAccount: {automount: true}`, or name a projected token volume \
+                 (values.yaml `extraVolumes`) in \
+                 `vault.hashicorp.com/agent-service-account-token-volume-name`"
+            ]
+        );
+        let mounted = format!("{inject}serviceAccount: {{automount: true}}\n");
+        assert_eq!(warnings(&mounted), Vec::<String>::new());
+        let off = "podAnnotations: {vault.hashicorp.com/agent-inject: \"false\"}\n";
+        assert_eq!(warnings(off), Vec::<String>::new());
     }
 
     #[test]

@@ -1,10 +1,12 @@
 """Judges charts with real Helm (v4, through helm-python-sdk) and strict Kubernetes schemas.
 
 Reads a JSON list of jobs on stdin:
-  [{"chart": DIR, "renders": [{"name": LABEL, "values": {...}}, ...]}, ...]
+  [{"chart": DIR, "renders": [{"name": LABEL, "values": {...}}, ...], "kube_versions": [...]}, ...]
 and prints a JSON list of findings, one string per problem; an empty list means every chart
 linted clean (`helm lint --strict`), rendered with every value set, and every rendered document
-validated strictly and kept the StatefulSet's structural promises.
+validated strictly (against each of "kube_versions", 1.33 when absent) and kept the
+StatefulSet's structural promises. With the argument `versions`, prints the Kubernetes versions
+kubernetes-validate has schemas for, oldest first.
 
 With the argument `render`, reads one job {"chart": DIR, "values": {...}} instead (optionally
 with "release" and "namespace") and prints {"files": {path: text}} or {"error": message}: what
@@ -41,6 +43,11 @@ def main():
         return json.dump(render_only(json.load(sys.stdin)), sys.stdout)
     if sys.argv[1:] == ["render-many"]:
         return json.dump([render_only(job) for job in json.load(sys.stdin)], sys.stdout)
+    if sys.argv[1:] == ["versions"]:
+        import kubernetes_validate.utils
+
+        versions = sorted(set(kubernetes_validate.utils.all_versions()), key=lambda v: [int(p) for p in v.split(".")])
+        return json.dump(versions, sys.stdout)
     if sys.argv[1:] == ["parse"]:
         return json.dump([parsed(job) for job in json.load(sys.stdin)], sys.stdout)
     jobs = json.load(sys.stdin)
@@ -137,9 +144,12 @@ def check_chart(job):
         except hp.HelmError as err:
             yield f"[{label}] render failed: {err}"
             continue
+        yield from (f"[{label}] {p}" for p in blank_starts(files))
         docs = list(documents(files))
+        versions = job.get("kube_versions") or [KUBERNETES_VERSION]
         for path, doc in docs:
-            yield from (f"[{label}] {path}: {p}" for p in validate(doc))
+            for version in versions:
+                yield from (f"[{label}] {path} (Kubernetes {version}): {p}" for p in validate(doc, version))
         yield from (f"[{label}] {p}" for p in structure([d for _, d in docs]))
         if render.get("restricted"):
             yield from (f"[{label}] {p}" for p in restricted([d for _, d in docs]))
@@ -152,6 +162,19 @@ def lint(chart_dir):
             yield f"lint: {message['path']}: {message['error']}"
     for error in report.get("errors", []) or []:
         yield f"lint: {error}"
+
+
+def blank_starts(files):
+    """yamllint's empty-lines rule, and a reader of `helm template`: no document of a rendered
+    file starts with a blank line."""
+    for path, text in sorted(files.items()):
+        if path.endswith("NOTES.txt"):
+            continue
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            starts = i == 0 or lines[i - 1] == "---"
+            if starts and not line.strip() and any(rest.strip() for rest in lines[i:]):
+                yield f"{path}:{i + 1}: a document starts with a blank line"
 
 
 def documents(files):
@@ -182,7 +205,7 @@ def crd_schemas():
     return {("monitoring.coreos.com/v1", "ServiceMonitor"): monitor}
 
 
-def validate(doc):
+def validate(doc, version=KUBERNETES_VERSION):
     import jsonschema
     import kubernetes_validate
     crd = crd_schemas().get((doc.get("apiVersion"), doc.get("kind")))
@@ -194,7 +217,7 @@ def validate(doc):
             yield f"{doc['kind']} {where}: {err.message}"
         return
     try:
-        kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
+        kubernetes_validate.validate(doc, version, strict=True)
     except kubernetes_validate.ValidationError as err:
         where = ".".join(str(p) for p in err.path)
         yield f"{doc.get('kind')} {where}: {err.message}"

@@ -255,7 +255,7 @@ fn max_unavailable_works_but_warns_about_the_feature_gate() {
          |\n\
          4 |   tag: \"1.27\"\n  \
          |        ^\n\
-         warning: chartgen.yaml:8:19: strategy.maxUnavailable: clusters honour it only where the MaxUnavailableStatefulSet feature gate is on (alpha, off by default); elsewhere pods are replaced one at a time\n  \
+         warning: chartgen.yaml:8:19: strategy.maxUnavailable: Kubernetes drops it unless the MaxUnavailableStatefulSet feature gate (on by default from Kubernetes 1.35; beta) is on: there, pods are replaced one at a time. Once every cluster you target runs 1.35 or newer, say so: `kubeVersion: \">=1.35.0-0\"`\n  \
          |\n\
          8 |   maxUnavailable: 2\n  \
          |                   ^\n"
@@ -333,6 +333,27 @@ fn unlikely_units_and_node_ports_work_but_warn() {
         "warning: chartgen.yaml:6:37: service.nodePort: 8080 is outside the node port range clusters have by default (30000-32767): the API server takes it only if its --service-node-port-range includes it\n  |\n6 | service: {type: NodePort, nodePort: 8080}\n  |                                     ^\n\
          warning: chartgen.yaml:8:19: resources.requests.cpu: \"100Mi\" is 104857600 CPU cores; did you mean \"100m\" (millicores)?\n  |\n8 |   requests: {cpu: 100Mi, memory: 128m}\n  |                   ^\n\
          warning: chartgen.yaml:8:34: resources.requests.memory: \"128m\" is 0.128 bytes ('m' is milli); did you mean \"128Mi\"?\n  |\n8 |   requests: {cpu: 100Mi, memory: 128m}\n  |                                  ^\n"
+    );
+}
+
+#[test]
+fn vault_injection_without_the_token_warns_with_what_to_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = format!("{BASE}podAnnotations:\n  vault.hashicorp.com/agent-inject: \"true\"\n");
+    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
+    let out = chartgen(&["generate"], tmp.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "warning: chartgen.yaml:7:37: podAnnotations.vault.hashicorp.com/agent-inject: the \
+             Vault agent injector logs in with the pod's ServiceAccount token, which these pods \
+             do not mount: set `serviceAccount: {{automount: true}}`, or name a projected token \
+             volume (values.yaml `extraVolumes`) in \
+             `vault.hashicorp.com/agent-service-account-token-volume-name`\n  |\n7 |   \
+             vault.hashicorp.com/agent-inject: \"true\"\n  |{}^\n",
+            " ".repeat(37)
+        )
     );
 }
 

@@ -168,7 +168,14 @@ fn the_unversioned_spec_gets_its_bump_applied_by_generate() {
     );
     edit(tmp.path(), "size: 1Gi", "size: 2Gi");
     assert!(chartgen(&["generate"], tmp.path()).status.success());
-    assert_eq!(version(tmp.path()), "1.0.0", "a hazard: major");
+    assert_eq!(version(tmp.path()), "0.2.0", "a hazard at 0.x: minor");
+    edit(
+        tmp.path(),
+        "port: 8080\n",
+        "port: 8080\nmetrics: {port: http}\n",
+    );
+    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    assert_eq!(version(tmp.path()), "0.2.1", "keys added at 0.x: patch");
     let check = chartgen(&["generate", "--check"], tmp.path());
     assert_eq!(
         check.status.code(),
@@ -202,6 +209,64 @@ fn markdown_is_ready_for_a_pull_request() {
     assert_eq!(details, text.matches("</details>").count());
     assert_eq!(details, text.matches("```diff\n").count());
     assert!(details >= 2);
+}
+
+#[test]
+fn stat_and_markdown_keep_the_hazards_and_the_version_apart() {
+    let tmp = generated();
+    edit(tmp.path(), "size: 1Gi", "size: 5Gi");
+    let stat = stdout(&chartgen(&["diff", "--format", "stat"], tmp.path()));
+    let hazard = "values.yaml persistence.data: Kubernetes refuses to change \
+                  volumeClaimTemplates of an existing StatefulSet: `helm upgrade` fails with \
+                  \"spec: Forbidden: updates to statefulset spec for fields other than 'replicas', \
+                  'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' \
+                  and 'minReadySeconds' are forbidden\"";
+    let remedy = "resize each existing PVC directly when its StorageClass allows expansion \
+                  (`kubectl patch pvc <claim>-<statefulset>-N -p \
+                  '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"<size>\"}}}}'`), then delete \
+                  the StatefulSet but keep its pods and claims (`kubectl delete statefulset <name> \
+                  --cascade=orphan`), then `helm upgrade`: the new StatefulSet adopts the running \
+                  pods";
+    let warning = "the chart changed but its version did not: chart-testing (ct lint) rejects \
+                   that; set version 2.0.0 (a major bump)";
+    assert_eq!(
+        stat,
+        format!(
+            " README.md   | +1 -1 (no-op)\n values.yaml | +1 -1 (needs recreate)\n \
+             2 file(s) changed, +2 -2\nhazard: {hazard}\n  remedy: {remedy}\n\
+             warning: {warning}\nversion: 1.0.0 → 2.0.0 proposed (major)\n"
+        )
+    );
+    let markdown = stdout(&chartgen(&["diff", "--format", "markdown"], tmp.path()));
+    assert!(
+        markdown.contains(&format!(
+            "\n\n> ⚠️ **Hazard:** {hazard}<br>**Remedy:** {remedy}\n> ⚠️ **Warning:** \
+             {warning}\n\nversion: 1.0.0 → 2.0.0 proposed (major)\n\n<details>"
+        )),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn an_empty_secret_value_is_not_hidden_it_is_empty() {
+    let tmp = generated();
+    let notsecret = "  - {name: API_URL, value: \"https://old\", notSecret: true}\n";
+    edit(
+        tmp.path(),
+        "port: 8080\n",
+        &format!("port: 8080\nsecrets:\n{notsecret}"),
+    );
+    assert!(
+        chartgen(&["generate", "--force"], tmp.path())
+            .status
+            .success()
+    );
+    edit(tmp.path(), notsecret, "  - {name: API_URL}\n");
+    let text = stdout(&chartgen(&["diff", "--color", "never"], tmp.path()));
+    assert!(
+        text.contains("value    secrets.API_URL: \"(hidden)\" → \"\" (rolls pods)"),
+        "{text}"
+    );
 }
 
 #[test]

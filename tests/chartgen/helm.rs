@@ -4,6 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::support::{all_specs, generate, helm, helm_render};
+use chartgen::apiserver::KubeVersion;
+use chartgen::kube_range::KubeRange;
 use chartgen::load::load;
 use chartgen::spec::Spec;
 
@@ -131,7 +133,9 @@ fn every_chart_passes_helm_lint_render_and_strict_schemas() {
 pub fn judge(charts: &[(std::path::PathBuf, Spec)], label: &str) {
     let jobs: Vec<Value> = charts
         .iter()
-        .map(|(dir, spec)| json!({ "chart": dir, "renders": renders(spec) }))
+        .map(|(dir, spec)| {
+            json!({ "chart": dir, "renders": renders(spec), "kube_versions": kube_versions(spec) })
+        })
         .collect();
     let findings = helm(&[], &Value::Array(jobs));
     let findings: Vec<&str> = findings
@@ -145,6 +149,38 @@ pub fn judge(charts: &[(std::path::PathBuf, Spec)], label: &str) {
         "{label}: Helm or the schemas found problems:\n{}",
         findings.join("\n")
     );
+}
+
+/// The Kubernetes versions to validate a chart's objects against: the oldest and the newest
+/// kubernetes-validate has schemas for among those its `kubeVersion` admits (none: the judge's
+/// default).
+pub fn kube_versions(spec: &Spec) -> Vec<String> {
+    let Some(text) = &spec.kube_version else {
+        return Vec::new();
+    };
+    let range: KubeRange = text.parse().unwrap();
+    let known = helm(&["versions"], &Value::Null);
+    let admitted: Vec<String> = known
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|v| {
+            let minor = v.split('.').nth(1).unwrap().parse().unwrap();
+            range.admits_minor(KubeVersion::v1(minor))
+        })
+        .map(str::to_string)
+        .collect();
+    assert!(
+        !admitted.is_empty(),
+        "kubernetes-validate has no schemas for {text:?}"
+    );
+    let (oldest, newest) = (admitted[0].clone(), admitted[admitted.len() - 1].clone());
+    if oldest == newest {
+        vec![oldest]
+    } else {
+        vec![oldest, newest]
+    }
 }
 
 /// `judge` for chart folders that hold their chartgen.yaml.

@@ -1,5 +1,8 @@
 //! Integration tests: the real binary, judged by real Helm v4 and strict Kubernetes schemas.
 
+// serde_json's json! of a spec with every field nests deeper than the default allows.
+#![recursion_limit = "256"]
+
 mod bad_specs;
 mod bounds;
 mod checkov;
@@ -10,6 +13,8 @@ mod crosscheck;
 mod diff;
 mod golden;
 mod helm;
+mod helm_conventions;
+mod kube_versions;
 mod properties;
 mod regenerate;
 mod review;

@@ -66,9 +66,16 @@ fn every_flag_lands_in_the_spec_with_its_comments_kept() {
     assert!(out.status.success(), "{}", stderr(&out));
     let dir = parent.join("api");
     let text = std::fs::read_to_string(dir.join("chartgen.yaml")).unwrap();
+    // The preset's words on its own demo image and command are gone; the rest stay.
     assert!(
-        text.contains("# Replace with your app's image"),
-        "comments kept"
+        text.contains(
+            "\nimage:\n  repository: \"registry.local:5000/team/api\"\n  tag: \"2.0.1\"\n\nports:\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("Replace with") && !text.contains("This default serves"));
+    assert!(
+        text.contains("\n# The chart version is left to chartgen: `chartgen generate` bumps it")
     );
     let spec = load(&dir.join("chartgen.yaml")).unwrap().spec;
     assert_eq!(spec.image.repository, "registry.local:5000/team/api");

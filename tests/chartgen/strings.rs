@@ -107,6 +107,7 @@ fn base() -> Value {
         "description": "?",
         "version": "1.0.0",
         "appVersion": "?",
+        "kubeVersion": ">=1.25.0-0",
         "image": image(),
         "command": ["?"],
         "args": ["?"],
