@@ -98,6 +98,20 @@ pub fn read(dir: &Path, path: &str) -> Option<String> {
     }
 }
 
+/// The lock of the chart in `dir` when that chart is exactly what this build renders from
+/// `spec_text`, so that rendering it again can be skipped: the lock vouches for the build, the
+/// spec and itself (see `Lock::vouches_for`), and every file it lists is on disk with its
+/// recorded hash. None at any doubt.
+pub fn up_to_date(dir: &Path, spec_text: &str) -> Option<Lock> {
+    let text = std::fs::read_to_string(dir.join(LOCK_FILE)).ok()?;
+    let lock = Lock::parse(&text);
+    let intact = lock.vouches_for(&text, spec_text)
+        && lock.paths().all(|path| {
+            std::fs::read(dir.join(path)).is_ok_and(|bytes| lock.get(path) == Some(&hash(&bytes)))
+        });
+    intact.then_some(lock)
+}
+
 /// The previous lock of the chart in `dir` (empty when there is none).
 pub fn previous_lock(dir: &Path) -> Lock {
     Lock::parse(&read(dir, LOCK_FILE).unwrap_or_default())
@@ -109,6 +123,43 @@ mod tests {
 
     fn chart(files: &[(&str, &str)]) -> Chart {
         files.iter().copied().collect()
+    }
+
+    #[test]
+    fn up_to_date_only_when_the_lock_vouches_and_every_file_matches() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let spec = "name: x\n";
+        let rendered = chart(&[("values.yaml", "a: 1\n"), ("templates/s.yaml", "kind: S\n")]);
+        let write = |path: &str, text: &str| {
+            std::fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
+            std::fs::write(dir.join(path), text).unwrap();
+        };
+        for (path, text) in rendered.files() {
+            write(path, text);
+        }
+        write(LOCK_FILE, &Lock::of(&rendered, spec).text());
+        let fresh = || up_to_date(dir, spec).is_some();
+        assert!(fresh());
+        assert!(up_to_date(dir, "name: y\n").is_none(), "the spec changed");
+        write("values.yaml", "a: 2\n");
+        assert!(!fresh(), "a file edited");
+        write("values.yaml", "a: 1\n");
+        assert!(fresh());
+        std::fs::remove_file(dir.join("templates/s.yaml")).unwrap();
+        assert!(!fresh(), "a file removed");
+        std::fs::create_dir(dir.join("templates/s.yaml")).unwrap();
+        assert!(!fresh(), "a folder in its place");
+        std::fs::remove_dir(dir.join("templates/s.yaml")).unwrap();
+        write("templates/s.yaml", "kind: S\n");
+        assert!(fresh());
+        write(
+            LOCK_FILE,
+            &Lock::of(&rendered, spec).text().replace("a", "b"),
+        );
+        assert!(!fresh(), "the lock edited");
+        std::fs::remove_file(dir.join(LOCK_FILE)).unwrap();
+        assert!(!fresh(), "no lock");
     }
 
     #[test]
@@ -129,7 +180,7 @@ mod tests {
             ("gone.yaml", "g"),
             ("same.yaml", "s"),
         ]);
-        let lock = Lock::of(&before);
+        let lock = Lock::of(&before, "spec");
         for (p, c) in before.files() {
             std::fs::write(dir.join(p), c).unwrap();
         }

@@ -7,6 +7,7 @@ mod conventions;
 mod crash;
 mod crosscheck;
 mod diff;
+mod fingerprint;
 mod golden;
 mod helm;
 mod properties;
