@@ -55,6 +55,11 @@ pub fn compile(path: &Path) -> Result<Compiled, Error> {
 
 pub fn compile_file(file: SpecFile) -> Result<Compiled, Error> {
     let warnings = checked(&file)?;
+    compiled(file, warnings)
+}
+
+/// Renders a checked spec.
+fn compiled(file: SpecFile, warnings: Vec<String>) -> Result<Compiled, Error> {
     let chart = render(&file.spec)?;
     Ok(Compiled {
         file,
@@ -170,13 +175,7 @@ pub fn pending(spec: &Path, out: &Path) -> Result<Pending, Error> {
             review: None,
         });
     }
-    let chart = render(&file.spec)?;
-    let compiled = Compiled {
-        file,
-        chart,
-        warnings,
-    };
-    let compiled = compiled_for(compiled, out)?;
+    let compiled = compiled_for(compiled(file, warnings)?, out)?;
     let chart = locked(compiled.chart.clone(), &compiled.file.text);
     let changes = plan(out, &chart, &previous_lock(out));
     Ok(Pending {
@@ -222,12 +221,7 @@ pub fn diff(
         let on_disk = Side::new(read_chart(out, &Chart::default(), &lock));
         return Ok((review(&on_disk, &on_disk, show_secrets), warnings));
     }
-    let chart = render(&file.spec)?;
-    let compiled = Compiled {
-        file,
-        chart,
-        warnings,
-    };
+    let compiled = compiled(file, warnings)?;
     let old = Side::new(match against {
         Some(dir) => read_tree(dir)?,
         None => read_chart(out, &compiled.chart, &previous_lock(out)),
