@@ -8,11 +8,13 @@
 #  5. `chartgen diff` of one chart against its spec vs `diff -ru` of the same two folders, for
 #     the shipped binary (scripts/release.sh: profile dist, fat LTO, static) and the one
 #     `cargo build --release` makes (no LTO, dynamic)
-#  6. the floor under 5: process start; + reading and checking the spec; + rendering it and
-#     reading the chart on disk (`generate --check` of an up-to-date chart)
+#  6. the floor under 5: process start; + reading and checking the spec; + hashing the chart
+#     on disk (`generate --check` of an up-to-date chart: its lock's fingerprint holds)
 #  7. `chartgen diff` of a large chart (190 hooks, 204 files) against its spec vs `diff -ru`
 #  8. `chartgen review` of two renders of ~200 objects (~340 KB each, 4 objects changed) vs
 #     `diff -u` of the same two files
+#  9. `chartgen diff` of an unchanged chart in its folder (the lock's fingerprint holds: nothing
+#     to render) vs `diff -ru` of that folder and a copy
 # Whole-process figures use the shipped binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,7 +60,7 @@ hyperfine --warmup 20 --runs 300 -i -N \
   "$dynamic diff -f $work/spec.yaml --against $work/edited --color never" \
   "diff -ru $work/chart $work/edited"
 
-echo "== 6. the floor: start; + read and check the spec; + render and read the chart (up to date)"
+echo "== 6. the floor: start; + read and check the spec; + hash the chart (up to date)"
 hyperfine --warmup 20 --runs 300 -N \
   "$bin --version" \
   "$bin validate -f $work/spec.yaml" \
@@ -92,3 +94,12 @@ done
 hyperfine --warmup 10 --runs 200 -i -N \
   "$bin review $work/old.yaml $work/new.yaml --color never" \
   "diff -u $work/old.yaml $work/new.yaml"
+
+echo "== 9. chartgen diff of an unchanged chart vs diff -ru of it and a copy"
+mkdir "$work/unchanged"
+cp examples/web-apps/chartgen.yaml "$work/unchanged/"
+"$bin" generate "$work/unchanged" >/dev/null
+cp -r "$work/unchanged" "$work/unchanged-copy"
+hyperfine --warmup 20 --runs 300 -N \
+  "$bin diff $work/unchanged --color never" \
+  "diff -ru $work/unchanged $work/unchanged-copy"

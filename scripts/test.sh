@@ -33,9 +33,34 @@ if ! cmp -s tests/requirements-checkov.txt "$checkov_stamp" 2>/dev/null; then
 fi
 export CHARTGEN_CHECKOV="$PWD/$checkov_venv/bin/checkov"
 
-echo "== cargo fmt --check"
-cargo fmt --check
-echo "== cargo clippy"
-cargo clippy --all-targets --quiet -- -D warnings
-echo "== cargo test"
-cargo test
+# Each step says what it runs, shows its progress, and how long it took.
+step() {
+  local what=$1 start=$SECONDS
+  shift
+  echo "== $what"
+  "$@"
+  echo "   $what: $((SECONDS - start)) s"
+}
+step "cargo fmt --check" cargo fmt --check
+step "cargo clippy" cargo clippy --all-targets -- -D warnings
+step "building the tests" cargo test --no-run
+step "unit tests" cargo test --quiet --lib --bins
+step "doc tests" cargo test --quiet --doc
+
+# The integration tests (tests/chartgen/, one binary), one module at a time: each is a group
+# with its own time. Tests within a group run in parallel, and share their Helm judges.
+integration() { cargo test --quiet --test chartgen -- "$@"; }
+tests_in() { integration --list "$@" | grep -c ': test$' || true; }
+total=$(tests_in)
+ran=0
+for group in $(sed -n 's/^mod \([a-z_]*\);$/\1/p' tests/chartgen/main.rs); do
+  count=$(tests_in "$group::")
+  [ "$count" -gt 0 ] || continue
+  step "integration tests: $group ($count)" integration --format pretty "$group::"
+  ran=$((ran + count))
+done
+if [ "$ran" -ne "$total" ]; then
+  echo "scripts/test.sh ran $ran of the $total integration tests: each must be in a module" \
+    "that tests/chartgen/main.rs declares" >&2
+  exit 1
+fi

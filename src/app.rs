@@ -9,7 +9,7 @@ use crate::folder::Folder;
 use crate::load::{SpecFile, load};
 use crate::lock::{LOCK_FILE, Lock};
 use crate::manifest::{self, STDIN};
-use crate::plan::{Action, Change, plan, previous_lock, strangers};
+use crate::plan::{Action, Change, plan, previous_lock, strangers, up_to_date};
 use crate::render::render;
 use crate::review::{Review, Side, bumped, review, scalar_field};
 use crate::spec::Spec;
@@ -61,22 +61,32 @@ pub fn compile(path: &Path) -> Result<Compiled, Error> {
 }
 
 pub fn compile_file(file: SpecFile) -> Result<Compiled, Error> {
-    let warnings = validate(&file)?;
-    let text = if warnings.is_empty() {
-        String::new()
-    } else {
-        quotable_text(&file)
-    };
-    let warnings = warnings
-        .iter()
-        .map(|w| describe(&file.path, &text, std::slice::from_ref(w)))
-        .collect();
+    let warnings = checked(&file)?;
+    compiled(file, warnings)
+}
+
+/// Renders a checked spec.
+fn compiled(file: SpecFile, warnings: Vec<String>) -> Result<Compiled, Error> {
     let chart = render(&file.spec)?;
     Ok(Compiled {
         file,
         chart,
         warnings,
     })
+}
+
+/// Validates a spec: its warnings, ready to print.
+fn checked(file: &SpecFile) -> Result<Vec<String>, Error> {
+    let warnings = validate(file)?;
+    let text = if warnings.is_empty() {
+        String::new()
+    } else {
+        quotable_text(file)
+    };
+    Ok(warnings
+        .iter()
+        .map(|w| describe(&file.path, &text, std::slice::from_ref(w)))
+        .collect())
 }
 
 /// Checks a spec without writing anything; returns its warnings.
@@ -135,7 +145,7 @@ pub fn generate(spec: &Path, out: &Path, force: bool, prune: bool) -> Result<Don
     let compiled = compile(spec)?;
     let folder = Folder::create(out)?;
     let compiled = compiled_for(compiled, out)?;
-    let chart = locked(compiled.chart.clone());
+    let chart = locked(compiled.chart.clone(), &compiled.file.text);
     let lock = previous_lock(out);
     // Before reading anything to compare: through a link, a refusal would show another folder.
     refuse_links(out, chart.files().map(|(p, _)| p).chain(lock.paths()))?;
@@ -190,10 +200,20 @@ fn unbuilt(dir: &Path, spec: &Spec) -> Vec<String> {
 
 /// What `generate` would change in `out`, writing nothing (for `generate --check`).
 pub fn pending(spec: &Path, out: &Path) -> Result<Pending, Error> {
-    let compiled = compile(spec)?;
+    let file = load(spec)?;
+    let warnings = checked(&file)?;
     let _folder = Folder::open(out)?;
-    let compiled = compiled_for(compiled, out)?;
-    let chart = locked(compiled.chart.clone());
+    if let Some(lock) = up_to_date(out, &file.text) {
+        // The lock lists every file chartgen would write: whatever else is a stranger.
+        return Ok(Pending {
+            changes: Vec::new(),
+            warnings,
+            review: None,
+            strangers: strangers(out, &Chart::default(), &lock),
+        });
+    }
+    let compiled = compiled_for(compiled(file, warnings)?, out)?;
+    let chart = locked(compiled.chart.clone(), &compiled.file.text);
     let lock = previous_lock(out);
     let changes = plan(out, &chart, &lock);
     Ok(Pending {
@@ -227,11 +247,20 @@ pub fn diff(
     against: Option<&Path>,
     show_secrets: bool,
 ) -> Result<(Review, Vec<String>), Error> {
-    let compiled = compile(spec)?;
+    let file = load(spec)?;
+    let warnings = checked(&file)?;
     let _folder = match against {
         Some(_) => None,
         None => Some(Folder::open(out)?),
     };
+    if against.is_none()
+        && let Some(lock) = up_to_date(out, &file.text)
+    {
+        // Nothing to render: the chart is its own new side.
+        let on_disk = Side::new(read_chart(out, &Chart::default(), &lock));
+        return Ok((review(&on_disk, &on_disk, show_secrets), warnings));
+    }
+    let compiled = compiled(file, warnings)?;
     let old = Side::new(match against {
         Some(dir) => read_tree(dir)?,
         None => read_chart(out, &compiled.chart, &previous_lock(out)),
@@ -315,9 +344,9 @@ fn rendered(spec: &Spec, chart: Chart) -> Side {
     )
 }
 
-/// The chart with its lock file added.
-pub fn locked(mut chart: Chart) -> Chart {
-    let lock = Lock::of(&chart);
+/// The chart rendered from `spec_text`, with its lock file added.
+pub fn locked(mut chart: Chart, spec_text: &str) -> Chart {
+    let lock = Lock::of(&chart, spec_text);
     chart.insert(LOCK_FILE, lock.text());
     chart
 }

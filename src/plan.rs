@@ -39,7 +39,7 @@ pub fn plan(dir: &Path, chart: &Chart, lock: &Lock) -> Vec<Change> {
     let mut changes = Vec::new();
     for (path, new) in chart.files() {
         let old = read(dir, path);
-        if old.as_deref() == Some(new) {
+        if old.as_deref() == Some(new) || (path == LOCK_FILE && same_files(old.as_deref(), new)) {
             continue;
         }
         let (action, conflict) = match &old {
@@ -71,6 +71,16 @@ pub fn plan(dir: &Path, chart: &Chart, lock: &Lock) -> Vec<Change> {
         }
     }
     changes
+}
+
+/// Whether two lock texts list the same files with the same hashes. Their fingerprints may
+/// differ: a fingerprint only lets a later run skip rendering, so another build of chartgen or
+/// an edit of the spec that renders the same chart is no change to report or write (the old
+/// fingerprint no longer vouches, and the next run renders).
+fn same_files(old: Option<&str>, new: &str) -> bool {
+    old.is_some_and(|old| {
+        Lock::parse(old).paths_and_hashes() == Lock::parse(new).paths_and_hashes()
+    })
 }
 
 fn conflict(path: &str, on_disk: &str, lock: &Lock) -> Option<Conflict> {
@@ -179,6 +189,20 @@ pub fn read(dir: &Path, path: &str) -> Option<String> {
     }
 }
 
+/// The lock of the chart in `dir` when that chart is exactly what this build renders from
+/// `spec_text`, so that rendering it again can be skipped: the lock vouches for the build, the
+/// spec and itself (see `Lock::vouches_for`), and every file it lists is on disk with its
+/// recorded hash. None at any doubt.
+pub fn up_to_date(dir: &Path, spec_text: &str) -> Option<Lock> {
+    let text = std::fs::read_to_string(dir.join(LOCK_FILE)).ok()?;
+    let lock = Lock::parse(&text);
+    let intact = lock.vouches_for(&text, spec_text)
+        && lock.paths().all(|path| {
+            std::fs::read(dir.join(path)).is_ok_and(|bytes| lock.get(path) == Some(&hash(&bytes)))
+        });
+    intact.then_some(lock)
+}
+
 /// The previous lock of the chart in `dir` (empty when there is none).
 pub fn previous_lock(dir: &Path) -> Lock {
     Lock::parse(&read(dir, LOCK_FILE).unwrap_or_default())
@@ -211,7 +235,7 @@ mod tests {
         ] {
             std::fs::write(dir.join(path), "x").unwrap();
         }
-        let lock = Lock::of(&chart(&[("templates/old.yaml", "x")]));
+        let lock = Lock::of(&chart(&[("templates/old.yaml", "x")]), "name: x\n");
         let now = chart(&[("templates/statefulset.yaml", "x")]);
         assert_eq!(
             strangers(dir, &now, &lock),
@@ -228,6 +252,58 @@ mod tests {
         assert!(!ignore.ignores("templates/x/a.bak", false));
         assert!(ignore.ignores("templates/legacy", true));
         assert!(!ignore.ignores("templates/legacy", false));
+    }
+
+    #[test]
+    fn up_to_date_only_when_the_lock_vouches_and_every_file_matches() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let spec = "name: x\n";
+        let rendered = chart(&[("values.yaml", "a: 1\n"), ("templates/s.yaml", "kind: S\n")]);
+        let write = |path: &str, text: &str| {
+            std::fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
+            std::fs::write(dir.join(path), text).unwrap();
+        };
+        for (path, text) in rendered.files() {
+            write(path, text);
+        }
+        write(LOCK_FILE, &Lock::of(&rendered, spec).text());
+        let fresh = || up_to_date(dir, spec).is_some();
+        assert!(fresh());
+        assert!(up_to_date(dir, "name: y\n").is_none(), "the spec changed");
+        write("values.yaml", "a: 2\n");
+        assert!(!fresh(), "a file edited");
+        write("values.yaml", "a: 1\n");
+        assert!(fresh());
+        std::fs::remove_file(dir.join("templates/s.yaml")).unwrap();
+        assert!(!fresh(), "a file removed");
+        std::fs::create_dir(dir.join("templates/s.yaml")).unwrap();
+        assert!(!fresh(), "a folder in its place");
+        std::fs::remove_dir(dir.join("templates/s.yaml")).unwrap();
+        write("templates/s.yaml", "kind: S\n");
+        assert!(fresh());
+        write(
+            LOCK_FILE,
+            &Lock::of(&rendered, spec).text().replace("a", "b"),
+        );
+        assert!(!fresh(), "the lock edited");
+        std::fs::remove_file(dir.join(LOCK_FILE)).unwrap();
+        assert!(!fresh(), "no lock");
+    }
+
+    #[test]
+    fn a_lock_that_differs_in_its_fingerprint_alone_is_no_change() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let rendered = chart(&[("values.yaml", "a: 1\n")]);
+        std::fs::write(dir.join("values.yaml"), "a: 1\n").unwrap();
+        let other_spec = Lock::of(&rendered, "name: x # a comment\n").text();
+        std::fs::write(dir.join(LOCK_FILE), &other_spec).unwrap();
+        let mut now = rendered.clone();
+        now.insert(LOCK_FILE, Lock::of(&rendered, "name: x\n").text());
+        assert_eq!(plan(dir, &now, &Lock::parse(&other_spec)), []);
+        std::fs::write(dir.join(LOCK_FILE), "").unwrap();
+        assert_eq!(plan(dir, &now, &Lock::default()).len(), 1);
     }
 
     #[test]
@@ -248,7 +324,7 @@ mod tests {
             ("gone.yaml", "g"),
             ("same.yaml", "s"),
         ]);
-        let lock = Lock::of(&before);
+        let lock = Lock::of(&before, "spec");
         for (p, c) in before.files() {
             std::fs::write(dir.join(p), c).unwrap();
         }

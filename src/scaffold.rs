@@ -73,7 +73,7 @@ pub fn new(options: &NewOptions) -> Result<Done, Error> {
     let spec_path = dir.join(crate::app::SPEC_FILE);
     let compiled =
         compile_file(parse(&spec_path, text)?).map_err(|err| blame_flags(err, &edits))?;
-    let mut chart = locked(compiled.chart);
+    let mut chart = locked(compiled.chart, &compiled.file.text);
     chart.insert(crate::app::SPEC_FILE, compiled.file.text);
     let folder = Folder::create(dir)?;
     // Again, now that no other run can write there.

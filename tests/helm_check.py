@@ -1,60 +1,61 @@
 """Judges charts with real Helm (v4, through helm-python-sdk) and strict Kubernetes schemas.
 
-Reads a JSON list of jobs on stdin:
-  [{"chart": DIR, "renders": [{"name": LABEL, "values": {...}}, ...], "kube_versions": [...]}, ...]
-and prints a JSON list of findings, one string per problem; an empty list means every chart
-linted clean (`helm lint --strict`), rendered with every value set, and every rendered document
-validated strictly (against each of "kube_versions", 1.33 when absent) and kept the
-StatefulSet's structural promises. With the argument `versions`, prints the Kubernetes versions
-kubernetes-validate has schemas for, oldest first.
+A server the Rust integration tests start once and ask many times (tests/chartgen/support.rs):
+importing Helm's library and the schemas costs more than judging a chart. Each line on stdin is
+one request, {"command": COMMAND, "input": INPUT}; each answer is one line on stdout,
+{"answer": ANSWER}, or {"exception": TRACEBACK} when the judge itself failed. Commands:
 
-With the argument `render`, reads one job {"chart": DIR, "values": {...}} instead (optionally
-with "release" and "namespace") and prints {"files": {path: text}} or {"error": message}: what
-`helm template` would print. With `render-many`, reads a list of such jobs and prints the list
-of answers, rendering in one process (Helm's library loads once).
+  check: INPUT is a list of jobs [{"chart": DIR, "renders": [{"name": LABEL, "values": {...},
+    "restricted": BOOL}, ...]}, ...]; ANSWER is a list of findings, one string per problem. An
+    empty list means every chart linted clean (`helm lint --strict`), rendered with every value
+    set, and every rendered document validated strictly and kept the StatefulSet's structural
+    promises (and the restricted Pod Security profile, where asked).
+  render: INPUT is one job {"chart": DIR, "values": {...}} (optionally with "release" and
+    "namespace"); ANSWER is {"files": {path: text}} or {"error": message}: what `helm
+    template` would print.
+  render-many: INPUT is a list of such jobs, ANSWER the list of their answers.
+  versions: ANSWER is the list of Kubernetes versions kubernetes-validate has schemas for,
+    oldest first (a check job's "kube_versions" picks among them; 1.33 when absent).
+  parse: INPUT is a list of such jobs too; ANSWER has, for each, {"docs": {key: document}} or
+    {"error": message}: every rendered document and Chart.yaml, as Kubernetes and Helm read
+    them (see GoYamlLoader), keyed `<path>#<n>`; a Secret's data is decoded, so that its values
+    can be compared as text.
 
-With `parse`, reads a list of such jobs too and prints, for each, {"docs": {key:
-document}} or {"error": message}: every rendered document and Chart.yaml, as Kubernetes and
-Helm read them (see GoYamlLoader), keyed `<path>#<n>`; a Secret's data is decoded, so that
-its values can be compared as text.
-
-Run by the Rust integration tests with the project's venv (see scripts/test.sh).
+Run with the project's venv (see scripts/test.sh); by hand:
+  echo '{"command": "render", "input": {"chart": "examples/web-apps", "values": {}}}' \
+    | .venv/bin/python tests/helm_check.py
 """
 
 import base64
+import functools
 import json
 import re
 import sys
-
-import functools
+import traceback
 
 import helm_python as hp
+import jsonschema
+import kubernetes_validate
+import kubernetes_validate.utils
 import yaml
-
-# jsonschema, kubernetes_validate and cloudcoil are imported where they are used: together
-# they take 3 s of CPU to load, and `render`, `render-many` and `parse` need none of them.
 
 KUBERNETES_VERSION = "1.33"
 RELEASE, NAMESPACE = "rel", "ns"
 
 
 def main():
-    if sys.argv[1:] == ["render"]:
-        return json.dump(render_only(json.load(sys.stdin)), sys.stdout)
-    if sys.argv[1:] == ["render-many"]:
-        return json.dump([render_only(job) for job in json.load(sys.stdin)], sys.stdout)
-    if sys.argv[1:] == ["versions"]:
-        import kubernetes_validate.utils
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            reply = {"answer": COMMANDS[request["command"]](request["input"])}
+        except Exception:  # the judge's own failure, reported to the test that asked
+            reply = {"exception": traceback.format_exc()}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
 
-        versions = sorted(set(kubernetes_validate.utils.all_versions()), key=lambda v: [int(p) for p in v.split(".")])
-        return json.dump(versions, sys.stdout)
-    if sys.argv[1:] == ["parse"]:
-        return json.dump([parsed(job) for job in json.load(sys.stdin)], sys.stdout)
-    jobs = json.load(sys.stdin)
-    findings = []
-    for job in jobs:
-        findings += [f"{job['chart']}: {f}" for f in check_chart(job)]
-    json.dump(findings, sys.stdout, indent=1)
+
+def check_all(jobs):
+    return [f"{job['chart']}: {f}" for job in jobs for f in check_chart(job)]
 
 
 def render_only(job):
@@ -186,10 +187,21 @@ def documents(files):
                 yield path, doc
 
 
+# kubernetes-validate reads and parses its schema files again on every call (1.3 MB of shared
+# definitions each time), ten times the cost of validating a document: the files never change
+# while the judge runs, so each is read once. Its validation itself is untouched.
+kubernetes_validate.utils.schema_contents = functools.cache(kubernetes_validate.utils.schema_contents)
+
+CRD_KINDS = {("monitoring.coreos.com/v1", "ServiceMonitor")}
+
+
 @functools.cache
-def crd_schemas():
-    """Strict schemas of the CRDs charts may use, by (apiVersion, kind): unknown fields refused,
-    as kubernetes-validate's strict mode does for built-in kinds."""
+def crd_validators():
+    """Strict validators of the CRDs charts may use, by (apiVersion, kind): unknown fields
+    refused, as kubernetes-validate's strict mode does for built-in kinds. Built on first use:
+    importing the generated models takes seconds, and only some charts have a ServiceMonitor."""
+    from cloudcoil.models.prometheus_operator import v1 as prometheus_operator
+
     def strict(node):
         if isinstance(node, dict):
             if node.get("type") == "object" and "properties" in node:
@@ -200,19 +212,24 @@ def crd_schemas():
             for child in node:
                 strict(child)
         return node
-    from cloudcoil.models.prometheus_operator import v1 as prometheus_operator
+
+    def validator(schema):
+        cls = jsonschema.validators.validator_for(schema)
+        cls.check_schema(schema)
+        return cls(schema)
+
     monitor = strict(prometheus_operator.ServiceMonitor.model_json_schema(by_alias=True))
-    return {("monitoring.coreos.com/v1", "ServiceMonitor"): monitor}
+    validators = {("monitoring.coreos.com/v1", "ServiceMonitor"): validator(monitor)}
+    assert set(validators) == CRD_KINDS
+    return validators
 
 
 def validate(doc, version=KUBERNETES_VERSION):
-    import jsonschema
-    import kubernetes_validate
-    crd = crd_schemas().get((doc.get("apiVersion"), doc.get("kind")))
-    if crd is not None:
-        try:
-            jsonschema.validate(doc, crd)
-        except jsonschema.ValidationError as err:
+    kind = (doc.get("apiVersion"), doc.get("kind"))
+    if kind in CRD_KINDS:
+        # The error jsonschema.validate would raise, without checking the schema each time.
+        err = jsonschema.exceptions.best_match(crd_validators()[kind].iter_errors(doc))
+        if err is not None:
             where = ".".join(str(p) for p in err.path)
             yield f"{doc['kind']} {where}: {err.message}"
         return
@@ -334,6 +351,17 @@ def restricted(docs):
                 yield f"{where}: seccompProfile is {seccomp}"
             if not ctx.get("readOnlyRootFilesystem"):
                 yield f"{where}: root filesystem is writable"
+
+
+COMMANDS = {
+    "check": check_all,
+    "render": render_only,
+    "render-many": lambda jobs: [render_only(job) for job in jobs],
+    "parse": lambda jobs: [parsed(job) for job in jobs],
+    "versions": lambda _: sorted(
+        set(kubernetes_validate.utils.all_versions()), key=lambda v: [int(p) for p in v.split(".")]
+    ),
+}
 
 
 if __name__ == "__main__":

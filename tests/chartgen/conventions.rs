@@ -252,6 +252,7 @@ fn cargo_package_ships_what_the_binary_embeds() {
         assert!(listed.contains(&file), "{file} is not packaged");
     }
     let shipped = [
+        "build.rs",
         "src/",
         "templates/",
         "presets/",

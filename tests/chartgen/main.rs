@@ -11,6 +11,7 @@ mod conventions;
 mod crash;
 mod crosscheck;
 mod diff;
+mod fingerprint;
 mod golden;
 mod helm;
 mod helm_conventions;

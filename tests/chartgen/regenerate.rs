@@ -23,7 +23,9 @@ fn edit_spec(dir: &std::path::Path, spec: &str) {
 fn the_lock_lists_every_generated_file_with_its_sha256() {
     let tmp = generated(SPEC);
     let lock = std::fs::read_to_string(tmp.path().join("chartgen.lock")).unwrap();
-    let paths: Vec<&str> = lock
+    let (fingerprint, hashes) = lock.split_once('\n').unwrap();
+    assert!(fingerprint.starts_with("# chartgen "), "{lock}");
+    let paths: Vec<&str> = hashes
         .lines()
         .map(|l| l.split_once("  ").unwrap().1)
         .collect();

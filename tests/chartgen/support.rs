@@ -1,8 +1,9 @@
 //! Shared fixtures: the real binary, the real Helm (through the project's venv), spec files.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
+use std::sync::Mutex;
 
 use serde_json::{Value, json};
 
@@ -73,28 +74,73 @@ pub fn git_ok(dir: &Path, args: &[&str]) {
     assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
 }
 
-/// Runs tests/helm_check.py with `input` as JSON on stdin and returns its JSON answer.
-pub fn helm(args: &[&str], input: &Value) -> Value {
-    let mut child = Command::new(python())
-        .arg(root().join("tests/helm_check.py"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python starts");
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    stdin
-        .write_all(input.to_string().as_bytes())
-        .expect("writes the jobs");
-    drop(stdin);
-    let out = child.wait_with_output().expect("python finishes");
-    assert!(
-        out.status.success(),
-        "helm_check.py failed:\n{}",
-        stderr(&out)
-    );
-    serde_json::from_slice(&out.stdout).expect("helm_check.py prints JSON")
+/// A tests/helm_check.py process, answering one request a line.
+struct Judge {
+    /// Held so the process is not reaped; it ends when its stdin closes.
+    _child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    /// What it printed on stderr (Helm's warnings; Python's last words), shown if it stops.
+    stderr: std::fs::File,
+}
+
+impl Judge {
+    fn start() -> Judge {
+        let stderr = tempfile::tempfile().expect("a temporary file for the judge's stderr");
+        let mut child = Command::new(python())
+            .arg(root().join("tests/helm_check.py"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(stderr.try_clone().expect("the file opens twice"))
+            .spawn()
+            .expect("python starts");
+        Judge {
+            stdin: child.stdin.take().expect("stdin is piped"),
+            stdout: BufReader::new(child.stdout.take().expect("stdout is piped")),
+            stderr,
+            _child: child,
+        }
+    }
+
+    fn ask(&mut self, command: &str, input: &Value) -> Value {
+        let request = json!({ "command": command, "input": input });
+        writeln!(self.stdin, "{request}").expect("helm_check.py reads its requests");
+        let mut line = String::new();
+        self.stdout
+            .read_line(&mut line)
+            .expect("helm_check.py answers");
+        if line.is_empty() {
+            let mut stderr = String::new();
+            self.stderr.seek(SeekFrom::Start(0)).unwrap();
+            self.stderr.read_to_string(&mut stderr).unwrap();
+            panic!("helm_check.py stopped:\n{stderr}");
+        }
+        let mut reply: Value = serde_json::from_str(&line).expect("helm_check.py answers JSON");
+        if let Some(trace) = reply.get("exception") {
+            panic!(
+                "helm_check.py failed:\n{}",
+                trace.as_str().unwrap_or_default()
+            );
+        }
+        reply["answer"].take()
+    }
+}
+
+/// Judges no test is using. Starting one costs more than judging a chart (Python importing
+/// Helm's library and the schemas, seconds more for the ServiceMonitor's models), so each
+/// serves test after test: the binary starts as many as tests ask at once, usually one per
+/// test thread.
+static IDLE_JUDGES: Mutex<Vec<Judge>> = Mutex::new(Vec::new());
+
+/// Asks tests/helm_check.py: `command` is `render`, `render-many` or `parse`, none to check
+/// charts (see the script for what each takes and answers).
+pub fn helm(command: &[&str], input: &Value) -> Value {
+    let command = command.first().copied().unwrap_or("check");
+    let idle = IDLE_JUDGES.lock().unwrap().pop();
+    let mut judge = idle.unwrap_or_else(Judge::start);
+    let answer = judge.ask(command, input);
+    IDLE_JUDGES.lock().unwrap().push(judge);
+    answer
 }
 
 /// What `helm template rel --namespace ns` renders, or Helm's error.
