@@ -4,6 +4,8 @@
 use crate::support::{chartgen, snapshot, stderr};
 
 const BASE: &str = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
+/// What every run on BASE warns first: its image is pinned by tag alone.
+const PIN_WARNING: &str = "warning: chartgen.yaml:4:8: image.tag: a tag can be pushed again: pin the image it names now with `image.digest: sha256:...`\n  |\n4 |   tag: \"1.27\"\n  |        ^\n";
 
 /// (what is added to BASE, the first line of stderr)
 const CASES: &[(&str, &str)] = &[
@@ -330,7 +332,8 @@ fn unlikely_units_and_node_ports_work_but_warn() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
-        "warning: chartgen.yaml:6:37: service.nodePort: 8080 is outside the node port range clusters have by default (30000-32767): the API server takes it only if its --service-node-port-range includes it\n  |\n6 | service: {type: NodePort, nodePort: 8080}\n  |                                     ^\n\
+        PIN_WARNING.to_string()
+            + "warning: chartgen.yaml:6:37: service.nodePort: 8080 is outside the node port range clusters have by default (30000-32767): the API server takes it only if its --service-node-port-range includes it\n  |\n6 | service: {type: NodePort, nodePort: 8080}\n  |                                     ^\n\
          warning: chartgen.yaml:8:19: resources.requests.cpu: \"100Mi\" is 104857600 CPU cores; did you mean \"100m\" (millicores)?\n  |\n8 |   requests: {cpu: 100Mi, memory: 128m}\n  |                   ^\n\
          warning: chartgen.yaml:8:34: resources.requests.memory: \"128m\" is 0.128 bytes ('m' is milli); did you mean \"128Mi\"?\n  |\n8 |   requests: {cpu: 100Mi, memory: 128m}\n  |                                  ^\n"
     );
@@ -346,7 +349,7 @@ fn vault_injection_without_the_token_warns_with_what_to_set() {
     assert_eq!(
         stderr(&out),
         format!(
-            "warning: chartgen.yaml:7:37: podAnnotations.vault.hashicorp.com/agent-inject: the \
+            "{PIN_WARNING}warning: chartgen.yaml:7:37: podAnnotations.vault.hashicorp.com/agent-inject: the \
              Vault agent injector logs in with the pod's ServiceAccount token, which these pods \
              do not mount: set `serviceAccount: {{automount: true}}`, or name a projected token \
              volume (values.yaml `extraVolumes`) in \
