@@ -23,7 +23,9 @@ fn the_range_reaches_chart_yaml_and_fields_it_outgrows_warn() {
     assert_eq!(
         stderr(&run),
         format!(
-            "warning: {path}:15:49: strategy.maxUnavailable: kubeVersion \">=1.29.0-0\" admits \
+            "warning: {path}:7:8: image.tag: a tag can be pushed again: pin the image it names now \
+             with `image.digest: sha256:...`\n  |\n7 |   tag: \"1.27-alpine\"\n  |        ^\n\
+             warning: {path}:15:49: strategy.maxUnavailable: kubeVersion \">=1.29.0-0\" admits \
              Kubernetes 1.29, which drops it unless the MaxUnavailableStatefulSet feature gate \
              (on by default from Kubernetes 1.35; beta) is on: there, pods are replaced one at a \
              time\n   |\n15 | strategy: {{type: RollingUpdate, maxUnavailable: 2}}\n   |{}^\n",

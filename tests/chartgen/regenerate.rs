@@ -73,7 +73,7 @@ fn hand_edits_stop_regeneration_with_their_diff_until_forced() {
     assert_eq!(
         stdout(&out),
         "M Chart.yaml                 | +1 -1\nM README.md                  | +1 -1\n\
-         M chartgen.lock              | +3 -3\nM templates/statefulset.yaml | +0 -1\n\
+         M chartgen.lock              | +4 -4\nM templates/statefulset.yaml | +0 -1\n\
          M values.yaml                | +1 -1\n\
          5 file(s) out of date: run `chartgen generate --force` (1 of them changed by hand or \
          not chartgen's: --force overwrites them)\n"
