@@ -15,7 +15,7 @@ use crate::chart::Chart;
 use crate::error::Error;
 use crate::metadata::{chart_description, chart_yaml};
 use crate::readme::parameters;
-use crate::spec::{Hook, Spec, schema_json};
+use crate::spec::{Hook, SecretVar, Spec, schema_json};
 use crate::values::{entries, event_list, service_target, test_http_path, values_yaml, wire};
 use crate::values_schema::values_schema;
 use crate::yaml::{Entry, quote};
@@ -30,6 +30,8 @@ pub const SCHEMA_FILE: &str = "chartgen.schema.json";
 const HOOK_TEMPLATE: &str = "templates/hook.yaml";
 /// The chart's README: documentation, never read by Helm, so it may quote the spec's text.
 const README_TEMPLATE: &str = "README.md";
+/// Tera components the templates call; not a file of the chart.
+const COMPONENTS: &str = "components.tera";
 
 /// What the templates may read about the spec; the hook template also reads `hook`.
 #[derive(Debug, Serialize)]
@@ -40,8 +42,8 @@ struct Model<'a> {
     target: Option<ModelPort>,
     claims: Vec<&'a str>,
     secrets: Vec<ModelSecret<'a>>,
-    /// Whether any secret is an environment variable, and any a file.
-    secret_env: bool,
+    /// The secrets the application reads as environment variables; whether any is a file.
+    secret_env: Vec<SecretEnv<'a>>,
     secret_files: bool,
     config_files: bool,
     config_env: bool,
@@ -62,11 +64,20 @@ struct ModelPort {
 #[derive(Debug, Serialize)]
 struct ModelSecret<'a> {
     name: &'a str,
+    /// Its key in the Secret.
+    key: &'a str,
     generate: bool,
     /// Neither generated nor given a default: `--set` at install time.
     required: bool,
     /// Where it is mounted as a file; None: it is an environment variable.
     file: Option<&'a str>,
+}
+
+/// An environment variable read from a key of the chart's Secret.
+#[derive(Debug, Serialize)]
+struct SecretEnv<'a> {
+    name: &'a str,
+    key: &'a str,
 }
 
 #[derive(Debug, Serialize)]
@@ -76,6 +87,8 @@ struct ModelHook<'a> {
     delete_policy: String,
     weight: i64,
     own_image: bool,
+    /// The secrets the hook reads, as environment variables.
+    secret_env: Vec<SecretEnv<'a>>,
     /// How much of the release's full name fits before `-<hook>` in a 63-character Job name.
     name_budget: usize,
 }
@@ -102,14 +115,16 @@ pub fn render(spec: &Spec) -> Result<Chart, Error> {
     })?;
     for template in all_files(&TEMPLATES) {
         let name = template_name(template);
-        if name == HOOK_TEMPLATE || name == README_TEMPLATE || !wanted(&name, &model) {
+        if [HOOK_TEMPLATE, README_TEMPLATE, COMPONENTS].contains(&name.as_str())
+            || !wanted(&name, &model)
+        {
             continue;
         }
         chart.insert(name.clone(), render_one(tera, &name, &context)?);
     }
     chart.insert(README_TEMPLATE, render_readme(tera, spec, model, &entries)?);
     for hook in &spec.hooks {
-        context.insert("hook", &model_hook(hook));
+        context.insert("hook", &model_hook(spec, hook));
         let path = format!("templates/hook-{}.yaml", hook.name);
         chart.insert(path, render_one(tera, HOOK_TEMPLATE, &context)?);
     }
@@ -254,12 +269,13 @@ fn model(spec: &Spec) -> Model<'_> {
             .iter()
             .map(|s| ModelSecret {
                 name: &s.name,
+                key: s.key(),
                 generate: s.generate,
                 required: !s.generate && s.value.is_none(),
                 file: s.file.as_deref(),
             })
             .collect(),
-        secret_env: spec.secrets.iter().any(|s| s.file.is_none()),
+        secret_env: secret_env(spec.secrets.iter().filter(|s| s.file.is_none())),
         secret_files: spec.secrets.iter().any(|s| s.file.is_some()),
         config_files: spec.config.as_ref().is_some_and(|c| !c.files.is_empty()),
         config_env: spec.config.as_ref().is_some_and(|c| !c.env.is_empty()),
@@ -270,7 +286,16 @@ fn model(spec: &Spec) -> Model<'_> {
     }
 }
 
-fn model_hook(hook: &Hook) -> ModelHook<'_> {
+fn secret_env<'a>(secrets: impl Iterator<Item = &'a SecretVar>) -> Vec<SecretEnv<'a>> {
+    secrets
+        .map(|s| SecretEnv {
+            name: &s.name,
+            key: s.key(),
+        })
+        .collect()
+}
+
+fn model_hook<'a>(spec: &'a Spec, hook: &'a Hook) -> ModelHook<'a> {
     let policies: Vec<String> = hook
         .delete_policy
         .iter()
@@ -282,6 +307,11 @@ fn model_hook(hook: &Hook) -> ModelHook<'_> {
         delete_policy: policies.join(","),
         weight: hook.weight,
         own_image: hook.image.is_some(),
+        secret_env: secret_env(
+            spec.secrets
+                .iter()
+                .filter(|s| hook.secrets.contains(&s.name)),
+        ),
         name_budget: 62usize.saturating_sub(hook.name.len()),
     }
 }

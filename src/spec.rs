@@ -7,10 +7,56 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use crate::kube::{Affinity, PodSecurityContext, SecurityContext, Toleration};
+pub use crate::kube::{
+    Affinity, EnvFromSource, EnvVarSource, PodSecurityContext, SecurityContext, Toleration,
+};
 
 /// Ordered string map: users expect their keys to come out in the order they wrote them.
 pub type StringMap = IndexMap<String, String>;
+
+/// Environment variables by name, in the order written; each a string or a reference.
+pub type Env = IndexMap<String, EnvValue>;
+
+/// An environment variable's value: text, or where Kubernetes reads it from when the pod
+/// starts (the API's `valueFrom`: a key of a Secret or ConfigMap, a field of the pod, a
+/// resource of the container).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EnvValue {
+    Value(String),
+    From(EnvVarSource),
+}
+
+impl<'de> Deserialize<'de> for EnvValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(EnvValueVisitor)
+    }
+}
+
+/// Text, or a map read as the API's `valueFrom`. A number or boolean is refused rather than
+/// written back: the YAML reader has already turned `0022` into 22, and Kubernetes takes only
+/// strings here too.
+struct EnvValueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for EnvValueVisitor {
+    type Value = EnvValue;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(
+            "a quoted string, or one of `secretKeyRef`, `configMapKeyRef`, `fieldRef`, \
+             `resourceFieldRef`",
+        )
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<EnvValue, E> {
+        Ok(EnvValue::Value(value.to_string()))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<EnvValue, A::Error> {
+        let source = EnvVarSource::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(EnvValue::From(source))
+    }
+}
 
 /// A StatefulSet application, compiled by chartgen into a Helm chart.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
@@ -64,9 +110,15 @@ pub struct Spec {
     /// The client Service.
     #[serde(default)]
     pub service: Service,
-    /// Plain environment variables.
+    /// Environment variables: text (`LOG_LEVEL: info`), or read when the pod starts from a
+    /// key of any Secret or ConfigMap (`secretKeyRef`, `configMapKeyRef`), a field of the pod
+    /// (`fieldRef`) or a resource of the container (`resourceFieldRef`).
     #[serde(default)]
-    pub env: StringMap,
+    pub env: Env,
+    /// Whole Secrets or ConfigMaps that already exist (External Secrets, Vault...), each key a
+    /// variable.
+    #[serde(default)]
+    pub env_from: Vec<EnvFromSource>,
     /// Secret environment variables, held in a Secret; never written into the chart.
     #[serde(default)]
     pub secrets: Vec<SecretVar>,
@@ -425,8 +477,11 @@ pub enum ServiceType {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SecretVar {
-    /// Environment variable name, also the key in the Secret.
+    /// Environment variable name; also the key in the Secret unless `key` names another.
     pub name: String,
+    /// The key in the Secret (the chart's, or `existingSecret`); defaults to `name`.
+    #[serde(default)]
+    pub key: Option<String>,
     /// Generate a random value on first install and keep it on upgrades; otherwise the value
     /// must be given at install time (`--set secrets.NAME=...`) or come from `existingSecret`.
     #[serde(default)]
@@ -478,6 +533,30 @@ pub struct Hook {
     pub weight: i64,
     #[serde(default = "default_delete_policy")]
     pub delete_policy: Vec<DeletePolicy>,
+    /// Environment variables of the hook, as the application's `env`.
+    #[serde(default)]
+    pub env: Env,
+    /// Whole existing Secrets or ConfigMaps as variables, as the application's `envFrom`.
+    #[serde(default)]
+    pub env_from: Vec<EnvFromSource>,
+    /// Names of the spec's `secrets` the hook reads, as the same environment variables.
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    /// Requests and limits of the hook container; a small app's when absent.
+    #[serde(default)]
+    pub resources: Option<Resources>,
+    /// Retries before the Job fails (Kubernetes' default: 6; chartgen's: 1).
+    #[serde(default)]
+    pub backoff_limit: Option<i64>,
+    /// Seconds the Job may run before it is stopped and fails.
+    #[serde(default)]
+    pub active_deadline_seconds: Option<i64>,
+    /// Seconds after it ends before Kubernetes deletes the finished Job.
+    #[serde(default)]
+    pub ttl_seconds_after_finished: Option<i64>,
+    /// Seconds the hook pod gets to stop before it is killed (0: at once).
+    #[serde(default)]
+    pub termination_grace_period_seconds: Option<i64>,
 }
 
 fn default_delete_policy() -> Vec<DeletePolicy> {
@@ -622,6 +701,13 @@ pub fn schema_json() -> &'static str {
 pub fn derived_schema_json() -> String {
     let schema = schemars::schema_for!(Spec);
     serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
+
+impl SecretVar {
+    /// Its key in the Secret.
+    pub fn key(&self) -> &str {
+        self.key.as_deref().unwrap_or(&self.name)
+    }
 }
 
 impl Spec {

@@ -43,6 +43,7 @@ const OPEN: &[(&str, &str, &str)] = &[
     ("python-app", "CKV_K8S_35", "secrets as env vars"),
     ("web-apps", "CKV_K8S_35", "secrets as env vars"),
     ("secrets", "CKV_K8S_35", "secrets as env vars"),
+    ("env-sources", "CKV_K8S_35", "secrets as env vars"),
     // PostgreSQL writes its socket outside the volume, and its image's documentation needs its
     // own user (UID 999) for initdb.
     ("p-postgres", "CKV_K8S_22", "writable root filesystem"),
