@@ -466,18 +466,26 @@ fn variables_come_from_any_secret_configmap_or_pod_field_in_the_app_and_its_hook
     // The referenced names are values; an existing Secret replaces the chart's for hooks too.
     let files = helm_render(
         &chart,
-        json!({
-            "existingSecret": "from-vault", "secrets": {},
-            "hooks": { "migrate": { "ttlSecondsAfterFinished": null, "terminationGracePeriodSeconds": null } },
-        }),
+        json!({ "existingSecret": "from-vault", "secrets": {}, "hooks": { "migrate": { "ttlSecondsAfterFinished": 60 } } }),
     )
     .unwrap();
     let job: Value = serde_yaml::from_str(manifest(&files, "hook-migrate.yaml")).unwrap();
-    let pod = &job["spec"]["template"]["spec"];
     assert_eq!(
-        pod["containers"][0]["env"][0]["valueFrom"]["secretKeyRef"],
+        job["spec"]["template"]["spec"]["containers"][0]["env"][0]["valueFrom"]["secretKeyRef"],
         json!({ "name": "from-vault", "key": "password" })
     );
-    assert_eq!(job["spec"].get("ttlSecondsAfterFinished"), None);
-    assert_eq!(pod.get("terminationGracePeriodSeconds"), None);
+    assert_eq!(job["spec"]["ttlSecondsAfterFinished"], 60);
+
+    // A hook that sets none of them leaves them to Kubernetes.
+    let (_tmp, chart) = chart_of("tests/specs/hooks.yaml");
+    let files = helm_render(&chart, json!({})).unwrap();
+    let job: Value = serde_yaml::from_str(manifest(&files, "hook-migrate.yaml")).unwrap();
+    for field in [
+        &job["spec"]["activeDeadlineSeconds"],
+        &job["spec"]["ttlSecondsAfterFinished"],
+        &job["spec"]["template"]["spec"]["terminationGracePeriodSeconds"],
+    ] {
+        assert_eq!(field, &Value::Null, "{job}");
+    }
+    assert_eq!(job["spec"]["backoffLimit"], 1);
 }
