@@ -73,6 +73,12 @@ pub const SECONDS: Bound = Bound {
     max: EXACT_IN_HELM,
     says: Says::Limits(FLOAT64),
 };
+/// int64 seconds that must be 1 or more (a Job's activeDeadlineSeconds).
+pub const DEADLINE: Bound = Bound {
+    min: 1,
+    max: EXACT_IN_HELM,
+    says: Says::Limits(FLOAT64),
+};
 /// int64 seconds of any sign (tolerationSeconds: 0 or less evicts at once).
 pub const SIGNED_SECONDS: Bound = Bound {
     min: -EXACT_IN_HELM,
@@ -99,6 +105,11 @@ impl Bound {
     /// The JSON Schema of an integer in the range.
     pub fn schema(&self) -> Value {
         json!({ "type": "integer", "minimum": self.min, "maximum": self.max })
+    }
+
+    /// The JSON Schema of an integer in the range, or null for Kubernetes' default.
+    pub fn schema_or_null(&self) -> Value {
+        json!({ "type": ["integer", "null"], "minimum": self.min, "maximum": self.max })
     }
 }
 

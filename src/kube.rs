@@ -150,6 +150,41 @@ kube_object!(LabelSelector {
     match_labels: BTreeMap<String, String>,
 });
 
+kube_object!(
+    /// Where an environment variable's value comes from (the API's `valueFrom`): exactly one.
+    EnvVarSource {
+        secret_key_ref: KeySelector,
+        config_map_key_ref: KeySelector,
+        field_ref: ObjectFieldSelector,
+        resource_field_ref: ResourceFieldSelector,
+    }
+);
+kube_object!(
+    /// A key of a Secret or ConfigMap in the pod's namespace.
+    KeySelector { +name: String, +key: String, optional: bool, }
+);
+kube_object!(
+    /// A field of the pod, e.g. `metadata.name`.
+    ObjectFieldSelector { +field_path: String, api_version: String, }
+);
+kube_object!(
+    /// A request or limit of the container itself, e.g. `limits.memory`, in units of `divisor`.
+    ResourceFieldSelector { +resource: String, divisor: String, }
+);
+kube_object!(
+    /// A whole Secret or ConfigMap as environment variables (the API's `envFrom`): exactly one
+    /// of the two, each key named with `prefix` before it.
+    EnvFromSource {
+        secret_ref: ObjectReference,
+        config_map_ref: ObjectReference,
+        prefix: String,
+    }
+);
+kube_object!(
+    /// A Secret or ConfigMap by name; `optional` lets the pod start without it.
+    ObjectReference { +name: String, optional: bool, }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@ use crate::chart::Chart;
 use crate::error::Error;
 use crate::metadata::{chart_description, chart_yaml};
 use crate::readme::parameters;
-use crate::spec::{Hook, Spec, schema_json};
+use crate::spec::{Hook, SecretVar, Spec, schema_json};
 use crate::values::{
     ci_values, entries, event_list, given_at_install, service_target, test_http_path, values_yaml,
     wire,
@@ -35,6 +35,8 @@ const HOOK_TEMPLATE: &str = "templates/hook.yaml";
 pub const CI_VALUES: &str = "ci/required-values.yaml";
 /// The chart's README: documentation, never read by Helm, so it may quote the spec's text.
 const README_TEMPLATE: &str = "README.md";
+/// Tera components the templates call; not a file of the chart.
+const COMPONENTS: &str = "components.tera";
 
 /// What the templates may read about the spec; the hook template also reads `hook`.
 #[derive(Debug, Serialize)]
@@ -45,8 +47,8 @@ struct Model<'a> {
     target: Option<ModelPort>,
     claims: Vec<&'a str>,
     secrets: Vec<ModelSecret<'a>>,
-    /// Whether any secret is an environment variable, and any a file.
-    secret_env: bool,
+    /// The secrets the application reads as environment variables; whether any is a file.
+    secret_env: Vec<SecretEnv<'a>>,
     secret_files: bool,
     config_files: bool,
     config_env: bool,
@@ -68,11 +70,20 @@ struct ModelPort {
 #[derive(Debug, Serialize)]
 struct ModelSecret<'a> {
     name: &'a str,
+    /// Its key in the Secret.
+    key: &'a str,
     generate: bool,
     /// Neither generated nor given a default: `--set` at install time.
     required: bool,
     /// Where it is mounted as a file; None: it is an environment variable.
     file: Option<&'a str>,
+}
+
+/// An environment variable read from a key of the chart's Secret.
+#[derive(Debug, Serialize)]
+struct SecretEnv<'a> {
+    name: &'a str,
+    key: &'a str,
 }
 
 #[derive(Debug, Serialize)]
@@ -89,6 +100,8 @@ struct ModelHook<'a> {
     delete_policy: String,
     weight: i64,
     own_image: bool,
+    /// The secrets the hook reads, as environment variables.
+    secret_env: Vec<SecretEnv<'a>>,
     /// How much of the release's full name fits before `-<hook>` in a 63-character Job name.
     name_budget: usize,
 }
@@ -115,14 +128,16 @@ pub fn render(spec: &Spec) -> Result<Chart, Error> {
     })?;
     for template in all_files(&TEMPLATES) {
         let name = template_name(template);
-        if name == HOOK_TEMPLATE || name == README_TEMPLATE || !wanted(&name, &model) {
+        if [HOOK_TEMPLATE, README_TEMPLATE, COMPONENTS].contains(&name.as_str())
+            || !wanted(&name, &model)
+        {
             continue;
         }
         chart.insert(name.clone(), render_one(tera, &name, &context)?);
     }
     chart.insert(README_TEMPLATE, render_readme(tera, spec, model, &entries)?);
     for hook in &spec.hooks {
-        context.insert("hook", &model_hook(hook));
+        context.insert("hook", &model_hook(spec, hook));
         let path = format!("templates/hook-{}.yaml", hook.name);
         chart.insert(path, render_one(tera, HOOK_TEMPLATE, &context)?);
     }
@@ -277,12 +292,13 @@ fn model(spec: &Spec) -> Model<'_> {
             .iter()
             .map(|s| ModelSecret {
                 name: &s.name,
+                key: s.key(),
                 generate: s.generate,
                 required: given_at_install(s),
                 file: s.file.as_deref(),
             })
             .collect(),
-        secret_env: spec.secrets.iter().any(|s| s.file.is_none()),
+        secret_env: secret_env(spec.secrets.iter().filter(|s| s.file.is_none())),
         secret_files: spec.secrets.iter().any(|s| s.file.is_some()),
         config_files: spec.config.as_ref().is_some_and(|c| !c.files.is_empty()),
         config_env: spec.config.as_ref().is_some_and(|c| !c.env.is_empty()),
@@ -298,7 +314,16 @@ fn model(spec: &Spec) -> Model<'_> {
     }
 }
 
-fn model_hook(hook: &Hook) -> ModelHook<'_> {
+fn secret_env<'a>(secrets: impl Iterator<Item = &'a SecretVar>) -> Vec<SecretEnv<'a>> {
+    secrets
+        .map(|s| SecretEnv {
+            name: &s.name,
+            key: s.key(),
+        })
+        .collect()
+}
+
+fn model_hook<'a>(spec: &'a Spec, hook: &'a Hook) -> ModelHook<'a> {
     let policies: Vec<String> = hook
         .delete_policy
         .iter()
@@ -310,6 +335,11 @@ fn model_hook(hook: &Hook) -> ModelHook<'_> {
         delete_policy: policies.join(","),
         weight: hook.weight,
         own_image: hook.image.is_some(),
+        secret_env: secret_env(
+            spec.secrets
+                .iter()
+                .filter(|s| hook.secrets.contains(&s.name)),
+        ),
         name_budget: 62usize.saturating_sub(hook.name.len()),
     }
 }

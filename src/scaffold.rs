@@ -13,7 +13,7 @@ use crate::lock::Lock;
 use crate::plan::strangers;
 use crate::presets;
 use crate::render::SCHEMA_FILE;
-use crate::validate::is_dns_label;
+use crate::validate::{PINNED, is_dns_label};
 use crate::yaml::quote;
 
 /// What `chartgen new` was asked for.
@@ -94,7 +94,7 @@ fn edits(options: &NewOptions) -> Result<Vec<Edit>, Error> {
         if tag.is_none() {
             return Err(flag_error(
                 "--image",
-                format!("{image:?} has no tag: give REPO:TAG (a chart pins what it runs)"),
+                format!("{image:?} has no tag: give REPO:TAG ({PINNED})"),
             ));
         }
         edits.push(Edit {

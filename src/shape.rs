@@ -216,7 +216,16 @@ impl<'a> Walk<'a> {
             return self.choice(schema, branches, value, trail);
         }
         let expected = own_expectations(schema);
-        if !expected.iter().any(|e| admits(e, value, self.buffered)) {
+        // Inside an untagged enum, serde fills a struct from a list too, field by field: an
+        // empty list is the struct of its defaults.
+        let no_required = schema
+            .get("required")
+            .is_none_or(|r| r == &Schema::Array(vec![]));
+        let defaults = self.buffered
+            && value == &Value::Sequence(Vec::new())
+            && expected.contains(&Expectation::Mapping)
+            && no_required;
+        if !defaults && !expected.iter().any(|e| admits(e, value, self.buffered)) {
             return self.mismatch(schema, expected, value, trail);
         }
         match value {

@@ -8,10 +8,27 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::bounds::{self, Bound};
-pub use crate::kube::{Affinity, PodSecurityContext, SecurityContext, Toleration};
+pub use crate::kube::{
+    Affinity, EnvFromSource, EnvVarSource, PodSecurityContext, SecurityContext, Toleration,
+};
 
 /// Ordered string map: users expect their keys to come out in the order they wrote them.
 pub type StringMap = IndexMap<String, String>;
+
+/// Environment variables by name, in the order written; each a string or a reference.
+pub type Env = IndexMap<String, EnvValue>;
+
+/// An environment variable's value: text, or where Kubernetes reads it from when the pod
+/// starts (the API's `valueFrom`: a key of a Secret or ConfigMap, a field of the pod, a
+/// resource of the container). Untagged, so serde reads the value as YAML typed it: a number
+/// or a boolean is refused rather than written back (the YAML reader has already turned
+/// `0022` into 22), and Kubernetes takes only strings here too.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EnvValue {
+    Value(String),
+    From(EnvVarSource),
+}
 
 /// A StatefulSet application, compiled by chartgen into a Helm chart.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
@@ -77,9 +94,15 @@ pub struct Spec {
     /// read-only (`/tmp` always has one). E.g. the folder of a Unix socket.
     #[serde(default)]
     pub empty_dirs: Vec<String>,
-    /// Plain environment variables.
+    /// Environment variables: text (`LOG_LEVEL: info`), or read when the pod starts from a
+    /// key of any Secret or ConfigMap (`secretKeyRef`, `configMapKeyRef`), a field of the pod
+    /// (`fieldRef`) or a resource of the container (`resourceFieldRef`).
     #[serde(default)]
-    pub env: StringMap,
+    pub env: Env,
+    /// Whole Secrets or ConfigMaps that already exist (External Secrets, Vault...), each key a
+    /// variable.
+    #[serde(default)]
+    pub env_from: Vec<EnvFromSource>,
     /// Secret environment variables, held in a Secret; never written into the chart.
     #[serde(default)]
     pub secrets: Vec<SecretVar>,
@@ -478,8 +501,11 @@ pub enum ServiceType {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SecretVar {
-    /// Environment variable name, also the key in the Secret.
+    /// Environment variable name; also the key in the Secret unless `key` names another.
     pub name: String,
+    /// The key in the Secret (the chart's, or `existingSecret`); defaults to `name`.
+    #[serde(default)]
+    pub key: Option<String>,
     /// Generate a random value on first install and keep it on upgrades; otherwise the value
     /// must be given at install time (`--set secrets.NAME=...`) or come from `existingSecret`.
     #[serde(default)]
@@ -531,6 +557,30 @@ pub struct Hook {
     pub weight: i64,
     #[serde(default = "default_delete_policy")]
     pub delete_policy: Vec<DeletePolicy>,
+    /// Environment variables of the hook, as the application's `env`.
+    #[serde(default)]
+    pub env: Env,
+    /// Whole existing Secrets or ConfigMaps as variables, as the application's `envFrom`.
+    #[serde(default)]
+    pub env_from: Vec<EnvFromSource>,
+    /// Names of the spec's `secrets` the hook reads, as the same environment variables.
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    /// Requests and limits of the hook container; a small app's when absent.
+    #[serde(default)]
+    pub resources: Option<Resources>,
+    /// Retries before the Job fails (Kubernetes' default: 6; chartgen's: 1).
+    #[serde(default)]
+    pub backoff_limit: Option<i64>,
+    /// Seconds the Job may run before it is stopped and fails.
+    #[serde(default)]
+    pub active_deadline_seconds: Option<i64>,
+    /// Seconds after it ends before Kubernetes deletes the finished Job.
+    #[serde(default)]
+    pub ttl_seconds_after_finished: Option<i64>,
+    /// Seconds the hook pod gets to stop before it is killed (0: at once).
+    #[serde(default)]
+    pub termination_grace_period_seconds: Option<i64>,
 }
 
 fn default_delete_policy() -> Vec<DeletePolicy> {
@@ -699,6 +749,13 @@ impl Probe {
                 &bounds::POSITIVE,
             ),
         ]
+    }
+}
+
+impl SecretVar {
+    /// Its key in the Secret.
+    pub fn key(&self) -> &str {
+        self.key.as_deref().unwrap_or(&self.name)
     }
 }
 

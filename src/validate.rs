@@ -22,6 +22,35 @@ const DEFAULT_NODE_PORTS: std::ops::RangeInclusive<i64> = 30000..=32767;
 const VAULT_INJECT: &str = "vault.hashicorp.com/agent-inject";
 /// The pod annotation naming the volume that holds the token the Vault agent logs in with.
 const VAULT_TOKEN_VOLUME: &str = "vault.hashicorp.com/agent-service-account-token-volume-name";
+/// Why an image needs a tag or digest: the hint `chartgen new --image` and hook images share.
+pub const PINNED: &str = "a chart pins what it runs";
+/// Pod fields Kubernetes exposes as environment variables (`fieldRef`), besides single labels
+/// and annotations (`metadata.labels['KEY']`).
+const POD_FIELDS: [&str; 9] = [
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.uid",
+    "spec.nodeName",
+    "spec.serviceAccountName",
+    "status.hostIP",
+    "status.hostIPs",
+    "status.podIP",
+    "status.podIPs",
+];
+/// Container resources Kubernetes exposes as environment variables (`resourceFieldRef`).
+const CONTAINER_RESOURCES: [&str; 6] = [
+    "limits.cpu",
+    "limits.memory",
+    "limits.ephemeral-storage",
+    "requests.cpu",
+    "requests.memory",
+    "requests.ephemeral-storage",
+];
+/// The divisors Kubernetes takes for a CPU, and for a memory or storage, `resourceFieldRef`.
+const CPU_DIVISORS: [&str; 2] = ["1m", "1"];
+const BYTE_DIVISORS: [&str; 13] = [
+    "1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei",
+];
 /// Volume names the StatefulSet template uses itself.
 const RESERVED_VOLUMES: [&str; 4] = ["tmp", "config", "secret-files", "empty-dirs"];
 
@@ -164,8 +193,10 @@ impl Checker {
         self.strategy(&spec.strategy, spec.replicas);
         self.service(&spec.service, &ports);
         self.environment(spec);
+        self.env_sources("env", &spec.env);
+        self.env_from("envFrom", &spec.env_from);
         self.mount_paths(spec);
-        self.hooks(&spec.hooks);
+        self.hooks(spec);
         if let Some(resources) = &spec.resources {
             self.resources("resources", resources);
         }
@@ -505,20 +536,23 @@ impl Checker {
                     .map(|(i, s)| (join(&index("secrets", i), "name"), &s.name)),
             )
             .chain(config_env.map(|k| (join("config.env", k), k)));
-        let mut seen: HashMap<&str, String> = HashMap::new();
-        for (field, name) in names {
-            self.require(is_env_name(name), &field, || {
-                format!("{name:?} is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)")
-            });
-            if let Some(first) = seen.insert(name, field.clone()) {
-                self.fail(
-                    field,
-                    format!("variable {name:?} is already set by `{first}`"),
-                );
-            }
-        }
+        self.unique_env_names(names.map(|(field, name)| (field, name.as_str())));
+        let mut keys: HashMap<&str, String> = HashMap::new();
         for (i, secret) in spec.secrets.iter().enumerate() {
             let at = index("secrets", i);
+            let field = join(&at, if secret.key.is_some() { "key" } else { "name" });
+            self.key(&field, secret.key());
+            if let Some(first) = keys.insert(secret.key(), field.clone())
+                && secret.key.is_some()
+            {
+                self.fail(
+                    field,
+                    format!(
+                        "key {:?} of the Secret is already used by `{first}`",
+                        secret.key()
+                    ),
+                );
+            }
             if secret.value.is_some() && !secret.not_secret {
                 self.fail(
                     join(&at, "value"),
@@ -605,7 +639,8 @@ impl Checker {
         }
     }
 
-    fn hooks(&mut self, hooks: &[Hook]) {
+    fn hooks(&mut self, spec: &Spec) {
+        let hooks = &spec.hooks;
         let mut names = HashSet::new();
         for (i, hook) in hooks.iter().enumerate() {
             let at = index("hooks", i);
@@ -627,6 +662,7 @@ impl Checker {
                 &join(&at, "deletePolicy"),
                 || "name at least one policy (e.g. before-hook-creation)".into(),
             );
+            self.hook_job(&at, spec, hook);
             if let Some(image) = &hook.image {
                 self.image(&join(&at, "image"), image);
                 // A hook runs once per release event: only `latest` is worth a word.
@@ -634,6 +670,17 @@ impl Checker {
                     let at = join(&at, "image");
                     self.warn(warning_field(&at, image), ImageWarning::Latest.to_string());
                 }
+                // The app's tag names the app's image: another repository has other tags.
+                self.require(
+                    image.tag.is_some() || image.digest.is_some(),
+                    &join(&at, "image"),
+                    || {
+                        format!(
+                            "{:?} has no tag or digest: set `tag` or `digest` ({PINNED})",
+                            image.repository
+                        )
+                    },
+                );
                 // Hook pods pull with the chart's `imagePullSecrets`, like every pod of it.
                 self.require(
                     image.pull_secrets.is_empty(),
@@ -642,6 +689,196 @@ impl Checker {
                 );
             }
         }
+    }
+
+    /// What a hook's Job and pod take beyond its container: env, resources, limits in time.
+    fn hook_job(&mut self, at: &str, spec: &Spec, hook: &Hook) {
+        let secrets = hook
+            .secrets
+            .iter()
+            .enumerate()
+            .map(|(j, name)| (index(&join(at, "secrets"), j), name.as_str()));
+        let env = hook
+            .env
+            .keys()
+            .map(|k| (join(&join(at, "env"), k), k.as_str()));
+        self.unique_env_names(env.chain(secrets.clone()));
+        for (field, name) in secrets {
+            match spec.secrets.iter().position(|s| s.name == name) {
+                None => self.fail(field, format!("no secret named {name:?} is declared")),
+                Some(j) if spec.secrets[j].file.is_some() => self.fail(
+                    field,
+                    format!("`secrets[{j}]` is mounted as a file; hooks read secrets as variables"),
+                ),
+                Some(_) => {}
+            }
+        }
+        // The chart's Secret is created with the release, after pre-install hooks have run.
+        if !hook.secrets.is_empty() && hook.events.contains(&HookEvent::PreInstall) {
+            self.warn(
+                join(at, "secrets"),
+                "a pre-install hook runs before the chart's Secret exists: its pod waits for it \
+                 until the install times out, unless existingSecret names a Secret that exists",
+            );
+        }
+        self.env_sources(&join(at, "env"), &hook.env);
+        self.env_from(&join(at, "envFrom"), &hook.env_from);
+        if let Some(resources) = &hook.resources {
+            self.resources(&join(at, "resources"), resources);
+        }
+        let job = [
+            ("backoffLimit", hook.backoff_limit, &bounds::COUNT),
+            (
+                "ttlSecondsAfterFinished",
+                hook.ttl_seconds_after_finished,
+                &bounds::COUNT,
+            ),
+            (
+                "activeDeadlineSeconds",
+                hook.active_deadline_seconds,
+                &bounds::DEADLINE,
+            ),
+            (
+                "terminationGracePeriodSeconds",
+                hook.termination_grace_period_seconds,
+                &bounds::SECONDS,
+            ),
+        ];
+        for (key, value, bound) in job {
+            if let Some(value) = value {
+                self.bound(&join(at, key), value, bound);
+            }
+        }
+    }
+
+    /// Each variable name valid, and set once.
+    fn unique_env_names<'a>(&mut self, names: impl Iterator<Item = (String, &'a str)>) {
+        let mut seen: HashMap<&str, String> = HashMap::new();
+        for (field, name) in names {
+            self.require(is_env_name(name), &field, || {
+                format!("{name:?} is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)")
+            });
+            if let Some(first) = seen.insert(name, field.clone()) {
+                self.fail(
+                    field,
+                    format!("variable {name:?} is already set by `{first}`"),
+                );
+            }
+        }
+    }
+
+    /// Where variables read their values from, as the API server checks it.
+    fn env_sources(&mut self, at: &str, env: &Env) {
+        for (name, value) in env {
+            let EnvValue::From(source) = value else {
+                continue;
+            };
+            let at = join(at, name);
+            let set = [
+                source.secret_key_ref.is_some(),
+                source.config_map_key_ref.is_some(),
+                source.field_ref.is_some(),
+                source.resource_field_ref.is_some(),
+            ];
+            self.require(set.iter().filter(|s| **s).count() == 1, &at, || {
+                "set exactly one of `secretKeyRef`, `configMapKeyRef`, `fieldRef`, \
+                 `resourceFieldRef`"
+                    .into()
+            });
+            let keys = [
+                ("secretKeyRef", &source.secret_key_ref),
+                ("configMapKeyRef", &source.config_map_key_ref),
+            ];
+            for (kind, selector) in keys {
+                if let Some(selector) = selector {
+                    let at = join(&at, kind);
+                    self.dns_subdomain(&join(&at, "name"), &selector.name);
+                    self.key(&join(&at, "key"), &selector.key);
+                }
+            }
+            if let Some(field) = &source.field_ref {
+                let at = join(&at, "fieldRef");
+                let path = &field.field_path;
+                self.require(is_pod_field(path), &join(&at, "fieldPath"), || {
+                    format!(
+                        "{path:?} is not a pod field Kubernetes exposes as a variable ({}, or \
+                         metadata.labels['KEY'], metadata.annotations['KEY'])",
+                        POD_FIELDS.join(", ")
+                    )
+                });
+                if let Some(version) = &field.api_version {
+                    self.require(version == "v1", &join(&at, "apiVersion"), || {
+                        format!("{version:?} is not \"v1\", the only version of pod fields")
+                    });
+                }
+            }
+            if let Some(resource) = &source.resource_field_ref {
+                self.resource_field(&join(&at, "resourceFieldRef"), resource);
+            }
+        }
+    }
+
+    fn resource_field(&mut self, at: &str, field: &crate::kube::ResourceFieldSelector) {
+        let resource = field.resource.as_str();
+        self.require(
+            CONTAINER_RESOURCES.contains(&resource),
+            &join(at, "resource"),
+            || {
+                format!(
+                    "{resource:?} is not a container resource Kubernetes exposes ({})",
+                    CONTAINER_RESOURCES.join(", ")
+                )
+            },
+        );
+        if let Some(divisor) = &field.divisor {
+            let allowed: &[&str] = if resource.ends_with(".cpu") {
+                &CPU_DIVISORS
+            } else {
+                &BYTE_DIVISORS
+            };
+            self.require(
+                allowed.contains(&divisor.as_str()),
+                &join(at, "divisor"),
+                || {
+                    format!(
+                        "{divisor:?} is not a divisor of {resource} ({})",
+                        allowed.join(", ")
+                    )
+                },
+            );
+        }
+    }
+
+    /// Whole Secrets and ConfigMaps read as variables.
+    fn env_from(&mut self, at: &str, sources: &[EnvFromSource]) {
+        for (i, source) in sources.iter().enumerate() {
+            let at = index(at, i);
+            let refs = [
+                ("secretRef", &source.secret_ref),
+                ("configMapRef", &source.config_map_ref),
+            ];
+            let set: Vec<_> = refs.iter().filter(|(_, r)| r.is_some()).collect();
+            self.require(set.len() == 1, &at, || {
+                "set exactly one of `secretRef`, `configMapRef`".into()
+            });
+            for (kind, reference) in refs {
+                if let Some(reference) = reference {
+                    self.dns_subdomain(&join(&join(&at, kind), "name"), &reference.name);
+                }
+            }
+            if let Some(prefix) = &source.prefix {
+                self.require(is_env_name(prefix), &join(&at, "prefix"), || {
+                    format!("{prefix:?} does not start a variable name ([A-Za-z_][A-Za-z0-9_]*)")
+                });
+            }
+        }
+    }
+
+    /// A key of a Secret or ConfigMap.
+    fn key(&mut self, field: &str, key: &str) {
+        self.require(is_config_key(key), field, || {
+            format!("{key:?} is not a Secret or ConfigMap key (letters, digits, '-', '_', '.')")
+        });
     }
 
     fn resources(&mut self, at: &str, resources: &Resources) {
@@ -980,6 +1217,17 @@ fn is_env_name(s: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_pod_field(path: &str) -> bool {
+    let subscript = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix("']"))
+            .is_some_and(|key| !key.is_empty() && !key.contains('\''))
+    };
+    POD_FIELDS.contains(&path)
+        || subscript("metadata.labels['")
+        || subscript("metadata.annotations['")
 }
 
 fn is_config_key(s: &str) -> bool {
@@ -1435,6 +1683,59 @@ mod tests {
         assert!(
             quoted.ends_with("\nsecrets: [{name: A, value: (hidden)\nenv: {A: x}\n"),
             "{quoted}"
+        );
+    }
+
+    #[test]
+    fn env_references_are_checked_as_the_api_server_checks_them() {
+        let got = messages(
+            "env:\n  A: {fieldRef: {fieldPath: \"metadata.labels['app']\", apiVersion: v2}}\n  B: {resourceFieldRef: {resource: limits.gpu}}\n  C: {configMapKeyRef: {name: flags, key: \"a b\", optional: true}}\n  D: {fieldRef: {fieldPath: status.podIP}}\nenvFrom:\n  - {configMapRef: {name: shared}, prefix: 1X}\n",
+        );
+        assert_eq!(
+            got,
+            [
+                "env.A.fieldRef.apiVersion: \"v2\" is not \"v1\", the only version of pod fields",
+                "env.B.resourceFieldRef.resource: \"limits.gpu\" is not a container resource Kubernetes exposes (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory, requests.ephemeral-storage)",
+                "env.C.configMapKeyRef.key: \"a b\" is not a Secret or ConfigMap key (letters, digits, '-', '_', '.')",
+                "envFrom[0].prefix: \"1X\" does not start a variable name ([A-Za-z_][A-Za-z0-9_]*)",
+            ]
+        );
+    }
+
+    #[test]
+    fn hooks_take_job_settings_within_the_api_s_bounds() {
+        let hook = "hooks:\n  - name: m\n    events: [post-install]\n    command: [x]\n";
+        assert_eq!(
+            messages(&format!(
+                "{hook}    backoffLimit: 0\n    activeDeadlineSeconds: 1\n    ttlSecondsAfterFinished: 0\n    terminationGracePeriodSeconds: 0\n"
+            )),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            messages(&format!(
+                "{hook}    backoffLimit: 2147483648\n    resources: {{requests: {{memory: 10Gb}}}}\n    env: {{A: x}}\n    secrets: [A]\nsecrets:\n  - name: A\n"
+            )),
+            [
+                "hooks[0].backoffLimit: must be at most 2147483647 (Kubernetes keeps it as a 32-bit integer)",
+                "hooks[0].resources.requests.memory: \"10Gb\" is not a Kubernetes quantity (did you mean \"10Gi\"?)",
+                "hooks[0].secrets[0]: variable \"A\" is already set by `hooks[0].env.A`",
+            ]
+        );
+    }
+
+    #[test]
+    fn hook_images_name_their_own_tag_or_digest() {
+        let hook = "hooks:\n  - {name: m, events: [post-install], image: {repository: busybox";
+        assert_eq!(
+            messages(&format!("{hook}}}}}\n")),
+            [
+                "hooks[0].image: \"busybox\" has no tag or digest: set `tag` or `digest` (a chart pins what it runs)"
+            ]
+        );
+        let digest = format!("sha256:{}", "a".repeat(64));
+        assert_eq!(
+            messages(&format!("{hook}, digest: \"{digest}\"}}}}\n")),
+            Vec::<String>::new()
         );
     }
 

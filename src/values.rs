@@ -163,15 +163,10 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
         .effect(Effect::Updates));
         entries.push(persistence(&spec.storage));
     }
-    entries.push(Entry::data(
-        "extraEnvVars",
+    entries.push(extra_env_vars(
         "Environment variables of the application container.",
-        env_list(&spec.env),
-    )
-    .schema(json!({
-        "type": "array",
-        "items": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string", "minLength": 1 } } },
-    })));
+        &spec.env,
+    ));
     if !spec.secrets.is_empty() {
         entries.extend(secrets(&spec.secrets));
     }
@@ -234,7 +229,11 @@ fn pod_extras(spec: &Spec) -> Vec<Entry> {
         )
         .schema(bounds::SECONDS.schema()),
         Entry::data("lifecycleHooks", "Lifecycle hooks of the application container (e.g. preStop).", lifecycle),
-        Entry::data("extraEnvFrom", "Extra envFrom sources (ConfigMaps, Secrets) of the application container.", json!([])),
+        Entry::data(
+            "extraEnvFrom",
+            "Extra envFrom sources (ConfigMaps, Secrets) of the application container.",
+            wire(&spec.env_from),
+        ),
         Entry::data("extraVolumes", "Extra volumes of the pods.", json!([])),
         Entry::data("extraVolumeMounts", "Extra volume mounts of the application container.", json!([])),
         Entry::data("initContainers", "Init containers run before the application.", json!([])),
@@ -770,10 +769,20 @@ fn persistence(claims: &[Claim]) -> Entry {
     .effect(Effect::NeedsRecreate)
 }
 
-fn env_list(env: &StringMap) -> Value {
-    env.iter()
-        .map(|(name, value)| json!({ "name": name, "value": value }))
-        .collect()
+/// A container's `extraEnvVars`: Kubernetes EnvVar objects, so a referenced Secret's or
+/// ConfigMap's name is a value users can override.
+fn extra_env_vars(comment: &str, env: &Env) -> Entry {
+    let vars: Value = env
+        .iter()
+        .map(|(name, value)| match value {
+            EnvValue::Value(text) => json!({ "name": name, "value": text }),
+            EnvValue::From(source) => json!({ "name": name, "valueFrom": wire(source) }),
+        })
+        .collect();
+    Entry::data("extraEnvVars", comment, vars).schema(json!({
+        "type": "array",
+        "items": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string", "minLength": 1 } } },
+    }))
 }
 
 /// The values key holding the secrets' values.
@@ -824,7 +833,7 @@ fn secrets(secrets: &[SecretVar]) -> Vec<Entry> {
         })),
         Entry::data(
             "existingSecret",
-            "Name of an existing Secret holding every key above; no Secret is created when set.",
+            "Name of an existing Secret holding each secret's key; no Secret is created when set.",
             "",
         ),
     ]
@@ -873,12 +882,40 @@ fn hooks(hooks: &[Hook]) -> Entry {
                     json!(hook.command),
                 ),
                 Entry::data("args", "Arguments of the hook container.", json!(hook.args)),
-                Entry::data("backoffLimit", "Retries before the hook fails.", 1)
-                    .schema(bounds::COUNT.schema()),
+                extra_env_vars("Environment variables of the hook container.", &hook.env),
+                Entry::data(
+                    "extraEnvFrom",
+                    "envFrom sources (ConfigMaps, Secrets) of the hook container.",
+                    wire(&hook.env_from),
+                ),
+                Entry::data(
+                    "backoffLimit",
+                    "Retries before the hook fails.",
+                    hook.backoff_limit.unwrap_or(1),
+                )
+                .schema(bounds::COUNT.schema()),
+                Entry::data(
+                    "activeDeadlineSeconds",
+                    "Seconds the Job may run before it fails; no limit when null.",
+                    hook.active_deadline_seconds.map_or(Value::Null, Value::from),
+                )
+                .schema(bounds::DEADLINE.schema_or_null()),
+                Entry::data(
+                    "ttlSecondsAfterFinished",
+                    "Seconds after it ends before the finished Job is deleted; kept when null.",
+                    hook.ttl_seconds_after_finished.map_or(Value::Null, Value::from),
+                )
+                .schema(bounds::COUNT.schema_or_null()),
+                Entry::data(
+                    "terminationGracePeriodSeconds",
+                    "Seconds the hook pod gets to stop before it is killed; Kubernetes' 30 when null.",
+                    hook.termination_grace_period_seconds.map_or(Value::Null, Value::from),
+                )
+                .schema(bounds::SECONDS.schema_or_null()),
                 Entry::data(
                     "resources",
                     "Requests and limits of the hook container (a small app's by default).",
-                    small_app(),
+                    resources(hook.resources.as_ref()),
                 ),
             ]);
             Entry::map(

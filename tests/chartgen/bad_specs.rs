@@ -177,6 +177,38 @@ const CASES: &[(&str, &str)] = &[
         "version: \"1.0\"\n",
         "chartgen.yaml:6:10: version: \"1.0\" is not a SemVer 2 version (e.g. \"0.1.0\")",
     ),
+    (
+        "hooks:\n  - {name: m, events: [pre-install], image: {repository: busybox}}\n",
+        "chartgen.yaml:7:45: hooks[0].image: \"busybox\" has no tag or digest: set `tag` or `digest` (a chart pins what it runs)",
+    ),
+    (
+        "env:\n  PORT: 8080\n",
+        "chartgen.yaml:7:9: env.PORT: invalid type: integer `8080`, expected a quoted string, or one of `secretKeyRef`, `configMapKeyRef`, `fieldRef`, `resourceFieldRef`",
+    ),
+    (
+        "env:\n  PASS:\n    secretKeyRef: {name: Creds, key: password}\n",
+        "chartgen.yaml:8:26: env.PASS.secretKeyRef.name: \"Creds\" is not a DNS-1123 subdomain",
+    ),
+    (
+        "env:\n  MEM:\n    resourceFieldRef: {resource: limits.cpu, divisor: 1Mi}\n",
+        "chartgen.yaml:8:55: env.MEM.resourceFieldRef.divisor: \"1Mi\" is not a divisor of limits.cpu (1m, 1)",
+    ),
+    (
+        "env:\n  X: {secretRef: {name: a}}\n",
+        "chartgen.yaml:7:7: env.X: unknown field `secretRef` (did you mean `secretKeyRef`?)",
+    ),
+    (
+        "envFrom:\n  - {secretRef: {name: a}, configMapRef: {name: b}}\n",
+        "chartgen.yaml:7:5: envFrom[0]: set exactly one of `secretRef`, `configMapRef`",
+    ),
+    (
+        "hooks:\n  - {name: m, events: [post-install], command: [x], activeDeadlineSeconds: 0}\n",
+        "chartgen.yaml:7:76: hooks[0].activeDeadlineSeconds: must be 1 or more",
+    ),
+    (
+        "secrets:\n  - {name: A}\nhooks:\n  - {name: m, events: [post-install], command: [x], secrets: [B]}\n",
+        "chartgen.yaml:9:63: hooks[0].secrets[0]: no secret named \"B\" is declared",
+    ),
 ];
 
 #[test]

@@ -80,12 +80,17 @@ const CHOSEN: &[(&str, &str, &str)] = &[
     (
         "web-apps",
         "CKV_K8S_35",
-        "secrets[].name: the app reads MY_PASSWORD from its environment",
+        "env.MY_PASSWORD: the app reads Secret credentials' password from its environment",
     ),
     (
         "secrets",
         "CKV_K8S_35",
         "secrets as env vars, what it tests",
+    ),
+    (
+        "env-sources",
+        "CKV_K8S_35",
+        "env from Secrets, what it tests",
     ),
     ("account", "CKV_K8S_38", "serviceAccount.automount: true"),
     // Vault's agent injector logs in with the token (`chartgen validate` warns without it).

@@ -487,3 +487,88 @@ fn empty_dirs_are_folders_of_one_empty_dir_volume() {
         ])
     );
 }
+
+#[test]
+fn variables_come_from_any_secret_configmap_or_pod_field_in_the_app_and_its_hooks() {
+    let (_tmp, chart) = chart_of("tests/specs/env-sources.yaml");
+    let values = json!({ "secrets": { "DATABASE_URL": "postgres://db", "DB_PASSWORD": "pw" } });
+    let files = helm_render(&chart, values.clone()).unwrap();
+    let sts: Value = serde_yaml::from_str(manifest(&files, "statefulset.yaml")).unwrap();
+    let app = &sts["spec"]["template"]["spec"]["containers"][0];
+    let from_chart = |name: &str, key: &str| json!({ "name": name, "valueFrom": { "secretKeyRef": { "name": "rel-env-sources", "key": key } } });
+    assert_eq!(
+        app["env"],
+        json!([
+            from_chart("DB_PASSWORD", "password"),
+            from_chart("DATABASE_URL", "DATABASE_URL"),
+            { "name": "LOG_LEVEL", "value": "info" },
+            { "name": "POD_NAME", "valueFrom": { "fieldRef": { "fieldPath": "metadata.name" } } },
+            { "name": "POD_IP", "valueFrom": { "fieldRef": { "fieldPath": "status.podIP", "apiVersion": "v1" } } },
+            { "name": "ZONE", "valueFrom": { "fieldRef": { "fieldPath": "metadata.labels['topology.kubernetes.io/zone']" } } },
+            { "name": "MEMORY_MB", "valueFrom": { "resourceFieldRef": { "resource": "limits.memory", "divisor": "1Mi" } } },
+            { "name": "API_TOKEN", "valueFrom": { "secretKeyRef": { "name": "vault-api", "key": "token" } } },
+            { "name": "FEATURES", "valueFrom": { "configMapKeyRef": { "name": "flags", "key": "features.json", "optional": true } } },
+        ])
+    );
+    assert_eq!(
+        app["envFrom"],
+        json!([
+            { "secretRef": { "name": "external-env" } },
+            { "configMapRef": { "name": "shared-env", "optional": true }, "prefix": "SHARED_" },
+        ])
+    );
+    let secret: Value = serde_yaml::from_str(manifest(&files, "secret.yaml")).unwrap();
+    let keys: Vec<&String> = secret["data"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["password", "DATABASE_URL"]);
+
+    let job: Value = serde_yaml::from_str(manifest(&files, "hook-migrate.yaml")).unwrap();
+    assert_eq!(job["spec"]["backoffLimit"], 0);
+    assert_eq!(job["spec"]["activeDeadlineSeconds"], 600);
+    assert_eq!(job["spec"]["ttlSecondsAfterFinished"], 0, "0 is a setting");
+    let pod = &job["spec"]["template"]["spec"];
+    assert_eq!(pod["terminationGracePeriodSeconds"], 0, "0 is a setting");
+    let hook = &pod["containers"][0];
+    assert_eq!(
+        hook["env"],
+        json!([
+            from_chart("DB_PASSWORD", "password"),
+            from_chart("DATABASE_URL", "DATABASE_URL"),
+            { "name": "MODE", "value": "up" },
+            { "name": "NAMESPACE", "valueFrom": { "fieldRef": { "fieldPath": "metadata.namespace" } } },
+        ])
+    );
+    assert_eq!(
+        hook["envFrom"],
+        json!([{ "secretRef": { "name": "external-env" } }])
+    );
+    assert_eq!(
+        hook["resources"],
+        json!({ "requests": { "cpu": "50m", "memory": "64Mi" }, "limits": { "memory": "128Mi" } })
+    );
+
+    // The referenced names are values; an existing Secret replaces the chart's for hooks too.
+    let files = helm_render(
+        &chart,
+        json!({ "existingSecret": "from-vault", "secrets": {}, "hooks": { "migrate": { "ttlSecondsAfterFinished": 60 } } }),
+    )
+    .unwrap();
+    let job: Value = serde_yaml::from_str(manifest(&files, "hook-migrate.yaml")).unwrap();
+    assert_eq!(
+        job["spec"]["template"]["spec"]["containers"][0]["env"][0]["valueFrom"]["secretKeyRef"],
+        json!({ "name": "from-vault", "key": "password" })
+    );
+    assert_eq!(job["spec"]["ttlSecondsAfterFinished"], 60);
+
+    // A hook that sets none of them leaves them to Kubernetes.
+    let (_tmp, chart) = chart_of("tests/specs/hooks.yaml");
+    let files = helm_render(&chart, json!({})).unwrap();
+    let job: Value = serde_yaml::from_str(manifest(&files, "hook-migrate.yaml")).unwrap();
+    for field in [
+        &job["spec"]["activeDeadlineSeconds"],
+        &job["spec"]["ttlSecondsAfterFinished"],
+        &job["spec"]["template"]["spec"]["terminationGracePeriodSeconds"],
+    ] {
+        assert_eq!(field, &Value::Null, "{job}");
+    }
+    assert_eq!(job["spec"]["backoffLimit"], 1);
+}

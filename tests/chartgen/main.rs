@@ -20,6 +20,7 @@ mod properties;
 mod regenerate;
 mod review;
 mod scaffold;
+mod seeds;
 mod strings;
 mod support;
 mod symlinks;

@@ -284,7 +284,7 @@ fn a_hand_edited_secret_value_is_hidden_in_the_refusal() {
              secrets:\n   \
              DATABASE_URL: (hidden)\n\
              +  API_KEY: (hidden)\n \n \
-             # Name of an existing Secret holding every key above; no Secret is created when set.\n \
+             # Name of an existing Secret holding each secret's key; no Secret is created when set.\n \
              existingSecret: \"\"\n"
         )
     );

@@ -102,6 +102,22 @@ fn base() -> Value {
     let windows = || json!({ "gmsaCredentialSpec": "?", "gmsaCredentialSpecName": "?", "runAsUserName": "?" });
     let image =
         || json!({ "repository": "?", "tag": "?", "pullPolicy": "Always", "pullSecrets": ["?"] });
+    // Every kind of value; the pod field and resource are names Kubernetes lists, not markers.
+    let env = || {
+        json!({
+            "?": "?",
+            "E_SECRET": { "secretKeyRef": { "name": "?", "key": "?", "optional": true } },
+            "E_CONFIG": { "configMapKeyRef": { "name": "?", "key": "?" } },
+            "E_FIELD": { "fieldRef": { "fieldPath": "metadata.name", "apiVersion": "v1" } },
+            "E_RESOURCE": { "resourceFieldRef": { "resource": "limits.memory", "divisor": "1Mi" } },
+        })
+    };
+    let env_from = || {
+        json!([
+            { "secretRef": { "name": "?", "optional": true }, "prefix": "?" },
+            { "configMapRef": { "name": "?" } },
+        ])
+    };
     let mut spec = json!({
         "name": "?",
         "description": "?",
@@ -124,14 +140,20 @@ fn base() -> Value {
         "strategy": { "type": "RollingUpdate", "partition": 1, "maxUnavailable": "50%" },
         "service": { "type": "NodePort", "port": 80, "targetPort": "qport", "nodePort": 30080 },
         "emptyDirs": ["/?"],
-        "env": { "?": "?" },
-        "secrets": [{ "name": "?", "value": "?", "notSecret": true, "file": "/?" }],
+        "env": env(),
+        "envFrom": env_from(),
+        "secrets": [
+            { "name": "?", "key": "?", "value": "?", "notSecret": true, "file": "/?" },
+            { "name": "?", "value": "?", "notSecret": true },
+        ],
         "config": { "files": { "?": "?" }, "mountPath": "/?", "env": { "?": "?" } },
         "hooks": [{
             // A hook's image takes no pullSecrets: hook pods pull with the app's.
             "name": "?", "events": ["pre-install"], "image": { "repository": "?", "tag": "?", "pullPolicy": "Always" },
             "command": ["?"], "args": ["?"],
             "weight": 1, "deletePolicy": ["hook-succeeded"],
+            "env": env(), "envFrom": env_from(),
+            "resources": { "requests": { "?": "#" }, "limits": { "?": "#" } },
         }],
         "resources": { "requests": { "?": "#" }, "limits": { "?": "#" } },
         "serviceAccount": { "create": true, "name": "?", "automount": false, "annotations": { "?": "?" } },
@@ -220,25 +242,35 @@ fn variants() -> Vec<Value> {
     b["image"]["digest"] = json!(digest);
     b["hooks"][0]["image"]["digest"] = json!(digest);
     b["disruptionBudget"] = json!({ "minAvailable": "50%" });
+    // The hook reads the second secret, by its marker, so both change together. Not in the
+    // base: tried with the hook's variables, one value would name two of them.
+    b["hooks"][0]["secrets"] = json!([a["secrets"][1]["name"]]);
     let c = rotated(&b);
     vec![a, b, c]
 }
 
-/// The value at the first place `path` names (first element, first key), if the spec has it.
+/// The string at the first place `path` names (the first element or map value that has the
+/// rest of the path, the first key), if the spec has one.
 fn marker_at(spec: &Value, path: &str) -> Option<String> {
-    let mut node = spec;
-    for part in path.split('.') {
+    fn at(node: &Value, parts: &[&str]) -> Option<String> {
+        let Some((part, rest)) = parts.split_first() else {
+            return node.as_str().map(str::to_string);
+        };
         let (name, arrays) = (part.trim_end_matches("[]"), part.matches("[]").count());
-        node = match name {
+        let mut nodes: Vec<&Value> = match name {
             "<key>" => return node.as_object()?.keys().next().cloned(),
-            "<value>" => node.as_object()?.values().next()?,
-            _ => node.get(name)?,
+            "<value>" => node.as_object()?.values().collect(),
+            _ => vec![node.get(name)?],
         };
         for _ in 0..arrays {
-            node = node.get(0)?;
+            nodes = nodes
+                .into_iter()
+                .flat_map(|n| n.as_array().into_iter().flatten())
+                .collect();
         }
+        nodes.into_iter().find_map(|n| at(n, rest))
     }
-    node.as_str().map(str::to_string)
+    at(spec, &path.split('.').collect::<Vec<_>>())
 }
 
 /// Every key and string equal to `from`, or (`within`) holding it, with it replaced by `to`.

@@ -104,13 +104,6 @@ The headless Service that governs the StatefulSet and gives each pod its DNS nam
 {{- end }}
 
 {{/*
-The Secret holding the application's secret variables.
-*/}}
-{{- define "web-apps.secretName" -}}
-{{- default (include "web-apps.fullname" .) .Values.existingSecret }}
-{{- end }}
-
-{{/*
 An int-or-string value (a PodDisruptionBudget's minAvailable: 2 or "50%"): a number prints
 as a number, a string quoted, so that "1e3" or "true" stays a string.
 */}}
