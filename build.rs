@@ -1,11 +1,20 @@
 //! Names this build for chartgen.lock's fingerprint: a hash of everything the binary's output
-//! depends on (the version, the Rust sources, the embedded templates, the locked dependency
-//! versions), so that a chart recorded by another build is rendered again, never trusted.
+//! depends on (the version, the Rust sources, what it embeds — templates, presets, the spec's
+//! schema —, the manifest and the locked dependency versions), so that a chart recorded by
+//! another build is rendered again, never trusted.
 
 use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
 
-const INPUTS: [&str; 3] = ["src", "templates", "Cargo.lock"];
+const INPUTS: [&str; 7] = [
+    "src",
+    "templates",
+    "presets",
+    "schema",
+    "Cargo.toml",
+    "Cargo.lock",
+    "build.rs",
+];
 
 fn main() {
     let mut hasher = DefaultHasher::new();

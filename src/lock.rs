@@ -146,6 +146,33 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// A file the binary embeds but build.rs does not hash would let a chart written by
+    /// another build pass as up to date.
+    #[test]
+    fn the_build_id_covers_everything_the_binary_embeds() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let build = std::fs::read_to_string(root.join("build.rs")).unwrap();
+        let mut embedded = Vec::new();
+        for entry in std::fs::read_dir(root.join("src")).unwrap() {
+            let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for macro_call in ["include_str!(\"", "include_dir!(\""] {
+                for (at, _) in source.match_indices(macro_call) {
+                    let path = &source[at + macro_call.len()..];
+                    let path = path.trim_start_matches("$CARGO_MANIFEST_DIR/");
+                    let path = path.trim_start_matches("../");
+                    embedded.push(path.split(['/', '"']).next().unwrap().to_string());
+                }
+            }
+        }
+        assert!(embedded.len() >= 3, "{embedded:?}");
+        for top in embedded {
+            assert!(
+                build.contains(&format!("\"{top}\"")),
+                "build.rs does not hash {top}"
+            );
+        }
+    }
+
     #[test]
     fn round_trips_as_sha256sum_lines() {
         let mut chart = Chart::default();
