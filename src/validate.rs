@@ -610,17 +610,19 @@ impl Checker {
             .map(|(i, path)| (index("emptyDirs", i), path.clone()));
         for (i, path) in spec.empty_dirs.iter().enumerate() {
             // Written into the template as a mount path and, trimmed, a subPath: plain
-            // characters only, no `..`, not the root.
+            // characters only, each part a name (no `.`, `..` or `//`), not the root.
             let plain = path
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c));
+            let inner = path.strip_prefix('/').unwrap_or(path).trim_end_matches('/');
+            let parts: Vec<&str> = inner.split('/').collect();
             let ok = plain
                 && !path.trim_matches('/').is_empty()
-                && !path.split('/').any(|part| part == "..");
+                && !parts.iter().any(|part| matches!(*part, "" | "." | ".."));
             self.require(ok, &index("emptyDirs", i), || {
                 format!(
                     "{path:?} is not a folder chartgen can mount (letters, digits, '/', '.', '_' \
-                     and '-', below the root, without '..')"
+                     and '-', below the root, each part a name: no '.', '..' or '//')"
                 )
             });
         }
@@ -629,12 +631,19 @@ impl Checker {
             self.require(path.starts_with('/'), &field, || {
                 format!("{path:?} is not an absolute path")
             });
-            let path = path.trim_end_matches('/').to_string();
+            // The container sees `/data/.` and `//data` as `/data`; the API compares text.
+            let path = normalized(&path);
             self.require(path != "/tmp", &field, || {
                 "every chart mounts an emptyDir at /tmp already".into()
             });
-            if let Some(first) = seen.insert(path.clone(), field.clone()) {
-                self.fail(field, format!("{path:?} is already mounted by `{first}`"));
+            match seen.get(&path) {
+                Some(first) => {
+                    let message = format!("{path:?} is already mounted by `{first}`");
+                    self.fail(field, message);
+                }
+                None => {
+                    seen.insert(path, field);
+                }
             }
         }
     }
@@ -1313,6 +1322,16 @@ fn is_digest(s: &str) -> bool {
     }
 }
 
+/// An absolute path as the container resolves it: no empty, `.` or trailing parts (`..` is
+/// refused where a path is checked).
+fn normalized(path: &str) -> String {
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|part| !matches!(*part, "" | "."))
+        .collect();
+    format!("/{}", parts.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1622,6 +1641,27 @@ mod tests {
             [
                 "secrets[0].file: \"run/a\" is not an absolute path",
                 "secrets[1].file: \"/data\" is already mounted by `storage[0].mountPath`"
+            ]
+        );
+    }
+
+    #[test]
+    fn mount_paths_are_compared_as_the_container_resolves_them() {
+        let got = messages(
+            "storage:\n  - {name: data, size: 1Gi, mountPath: /data}\nemptyDirs: [\"/data/.\", \"//x\", \"/./tmp\", \"/.\", /run/]\nsecrets:\n  - {name: A, generate: true, file: //data/}\n",
+        );
+        let bad = "is not a folder chartgen can mount (letters, digits, '/', '.', '_' and '-', \
+                   below the root, each part a name: no '.', '..' or '//')";
+        assert_eq!(
+            got,
+            [
+                format!("emptyDirs[0]: \"/data/.\" {bad}"),
+                "emptyDirs[0]: \"/data\" is already mounted by `storage[0].mountPath`".into(),
+                format!("emptyDirs[1]: \"//x\" {bad}"),
+                format!("emptyDirs[2]: \"/./tmp\" {bad}"),
+                "emptyDirs[2]: every chart mounts an emptyDir at /tmp already".into(),
+                format!("emptyDirs[3]: \"/.\" {bad}"),
+                "secrets[0].file: \"/data\" is already mounted by `storage[0].mountPath`".into(),
             ]
         );
     }
