@@ -84,8 +84,8 @@ pub fn parse(path: &Path, text: String) -> Result<SpecFile, Error> {
 }
 
 /// The error for a spec serde refuses: every problem of its shape, then the problems of its
-/// values, checked on the spec with its shape repaired (those at or under a repaired field are
-/// moot and left out).
+/// values, checked on the spec with its shape repaired (those at or under a repaired field, or
+/// of a mapping that held an unknown field, are moot and left out).
 fn misshapen(path: &Path, text: String, err: &serde_yaml::Error) -> Error {
     let shape = shape_problems(&text);
     if shape.is_empty() {
@@ -95,13 +95,20 @@ fn misshapen(path: &Path, text: String, err: &serde_yaml::Error) -> Error {
         .iter()
         .filter_map(|p| p.fix.as_ref().map(|f| f.field.as_str()))
         .collect();
+    // A mapping that lost an unknown field may now lack what that field was meant to be.
+    let misspelt: Vec<&str> = shape
+        .iter()
+        .filter(|p| matches!(p.shape, shape::Shape::Unknown { .. }))
+        .map(|p| p.field.as_str())
+        .collect();
     let mut problems: Vec<Problem> = shape.iter().map(problem).collect();
     let Some(file) = repaired(path, &text, &shape) else {
         return Error::spec(path, &text, problems);
     };
     let values = validate::value_problems(&file)
         .into_iter()
-        .filter(|p| !moot.iter().any(|m| within(&p.field, m)));
+        .filter(|p| !moot.iter().any(|m| within(&p.field, m)))
+        .filter(|p| !misspelt.contains(&p.field.as_str()));
     problems.extend(values);
     problems.sort_by_key(|p| p.pos.map(|pos| (pos.line, pos.col)));
     Error::spec(path, &validate::quotable_text(&file), problems)

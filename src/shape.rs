@@ -519,6 +519,10 @@ impl fmt::Display for Shape {
                 if let Some(guess) = found.suggestion(expected) {
                     return write!(f, " (did you mean `{guess}`?)");
                 }
+                let unquoted = matches!(found, Found::Number(_) | Found::Bool(_));
+                if unquoted && expected.contains(&Expectation::String) {
+                    return write!(f, " (quote it to make it text)");
+                }
                 let quoted_integer = matches!(found, Found::Text(s) if s.parse::<i64>().is_ok());
                 if quoted_integer
                     && expected

@@ -114,32 +114,57 @@ pub fn quotable_text(file: &SpecFile) -> String {
 
 /// Attaches positions, and sorts in file order, as the user reads the spec. The text is only
 /// parsed for positions when there is something to place: most specs have nothing to report.
-fn located(file: &SpecFile, found: Vec<(String, String)>) -> Vec<Problem> {
+fn located(file: &SpecFile, found: Vec<Finding>) -> Vec<Problem> {
     if found.is_empty() {
         return Vec::new();
     }
     let positions = positions(&file.text);
     let mut problems: Vec<Problem> = found
         .into_iter()
-        .map(|(field, message)| Problem {
-            pos: positions.value(&field),
-            field,
-            message,
+        .map(|found| Problem {
+            pos: match found.part {
+                Part::Value => positions.value(&found.field),
+                Part::Key => positions.key(&found.field),
+            },
+            field: found.field,
+            message: found.message,
         })
         .collect();
     problems.sort_by_key(|p| p.pos.map(|pos| (pos.line, pos.col)));
     problems
 }
 
+/// One problem or warning, before it is placed in the file.
+struct Finding {
+    field: String,
+    message: String,
+    part: Part,
+}
+
+/// What of a field a finding is about: its value, or its key (the name of a variable).
+#[derive(Clone, Copy)]
+enum Part {
+    Value,
+    Key,
+}
+
 #[derive(Default)]
 struct Checker {
-    problems: Vec<(String, String)>,
-    warnings: Vec<(String, String)>,
+    problems: Vec<Finding>,
+    warnings: Vec<Finding>,
 }
 
 impl Checker {
     fn fail(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.problems.push((field.into(), message.into()));
+        self.fail_at(Part::Value, field, message);
+    }
+
+    fn fail_at(&mut self, part: Part, field: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Finding {
+            field: field.into(),
+            message: message.into(),
+            part,
+        });
     }
 
     /// An integer within the range the Kubernetes API takes: past it the API refuses the
@@ -151,7 +176,11 @@ impl Checker {
     }
 
     fn warn(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.warnings.push((field.into(), message.into()));
+        self.warnings.push(Finding {
+            field: field.into(),
+            message: message.into(),
+            part: Part::Value,
+        });
     }
 
     fn require(&mut self, ok: bool, field: &str, message: impl FnOnce() -> String) {
@@ -528,15 +557,15 @@ impl Checker {
         let names = spec
             .env
             .keys()
-            .map(|k| (join("env", k), k))
+            .map(|k| (join("env", k), k, Part::Key))
             .chain(
                 spec.secrets
                     .iter()
                     .enumerate()
-                    .map(|(i, s)| (join(&index("secrets", i), "name"), &s.name)),
+                    .map(|(i, s)| (join(&index("secrets", i), "name"), &s.name, Part::Value)),
             )
-            .chain(config_env.map(|k| (join("config.env", k), k)));
-        self.unique_env_names(names.map(|(field, name)| (field, name.as_str())));
+            .chain(config_env.map(|k| (join("config.env", k), k, Part::Key)));
+        self.unique_env_names(names.map(|(field, name, part)| (field, name.as_str(), part)));
         let mut keys: HashMap<&str, String> = HashMap::new();
         for (i, secret) in spec.secrets.iter().enumerate() {
             let at = index("secrets", i);
@@ -575,10 +604,10 @@ impl Checker {
             }
         }
         if let Some(config) = &spec.config {
-            for file in config.files.keys() {
-                self.require(is_config_key(file), &join("config.files", file), || {
-                    format!("{file:?} is not a file name (letters, digits, '-', '_', '.')")
-                });
+            for file in config.files.keys().filter(|file| !is_config_key(file)) {
+                let message =
+                    format!("{file:?} is not a file name (letters, digits, '-', '_', '.')");
+                self.fail_at(Part::Key, join("config.files", file), message);
             }
         }
     }
@@ -706,13 +735,13 @@ impl Checker {
             .secrets
             .iter()
             .enumerate()
-            .map(|(j, name)| (index(&join(at, "secrets"), j), name.as_str()));
+            .map(|(j, name)| (index(&join(at, "secrets"), j), name.as_str(), Part::Value));
         let env = hook
             .env
             .keys()
-            .map(|k| (join(&join(at, "env"), k), k.as_str()));
+            .map(|k| (join(&join(at, "env"), k), k.as_str(), Part::Key));
         self.unique_env_names(env.chain(secrets.clone()));
-        for (field, name) in secrets {
+        for (field, name, _) in secrets {
             match spec.secrets.iter().position(|s| s.name == name) {
                 None => self.fail(field, format!("no secret named {name:?} is declared")),
                 Some(j) if spec.secrets[j].file.is_some() => self.fail(
@@ -761,17 +790,18 @@ impl Checker {
     }
 
     /// Each variable name valid, and set once.
-    fn unique_env_names<'a>(&mut self, names: impl Iterator<Item = (String, &'a str)>) {
+    fn unique_env_names<'a>(&mut self, names: impl Iterator<Item = (String, &'a str, Part)>) {
         let mut seen: HashMap<&str, String> = HashMap::new();
-        for (field, name) in names {
-            self.require(is_env_name(name), &field, || {
-                format!("{name:?} is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)")
-            });
-            if let Some(first) = seen.insert(name, field.clone()) {
-                self.fail(
-                    field,
-                    format!("variable {name:?} is already set by `{first}`"),
+        for (field, name, part) in names {
+            if !is_env_name(name) {
+                let message = format!(
+                    "{name:?} is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)"
                 );
+                self.fail_at(part, &field, message);
+            }
+            if let Some(first) = seen.insert(name, field.clone()) {
+                let message = format!("variable {name:?} is already set by `{first}`");
+                self.fail_at(part, field, message);
             }
         }
     }

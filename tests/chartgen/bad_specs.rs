@@ -33,6 +33,11 @@ const CASES: &[(&str, &str)] = &[
         "affinity:\n  podAntiAffinity:\n    preferredDuringSchedulingIgnoredDuringExecution:\n      - {weight: 101, podAffinityTerm: {topologyKey: k}}\n",
         "chartgen.yaml:9:18: affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: 101 is not a scheduling weight (1 to 100)",
     ),
+    // A name that is a key: the caret is on the key, not on its value.
+    (
+        "config:\n  env:\n    config.json: x\n",
+        "chartgen.yaml:8:5: config.env.config.json: \"config.json\" is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)",
+    ),
     (
         "replcas: 3\n",
         "chartgen.yaml:6:1: unknown field `replcas` (did you mean `replicas`?)",
@@ -103,7 +108,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "emptyDirs: [/var/../etc]\n",
-        "chartgen.yaml:6:13: emptyDirs[0]: \"/var/../etc\" is not a folder chartgen can mount (letters, digits, '/', '.', '_' and '-', below the root, without '..')",
+        "chartgen.yaml:6:13: emptyDirs[0]: \"/var/../etc\" is not a folder chartgen can mount (letters, digits, '/', '.', '_' and '-', below the root, each part a name: no '.', '..' or '//')",
     ),
     (
         "emptyDirs: [/tmp/]\n",
@@ -123,7 +128,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "env:\n  2FAST: x\n",
-        "chartgen.yaml:7:10: env.2FAST: \"2FAST\" is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)",
+        "chartgen.yaml:7:3: env.2FAST: \"2FAST\" is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)",
     ),
     (
         "env:\n  TOKEN: x\nsecrets:\n  - name: TOKEN\n",
@@ -183,7 +188,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "env:\n  PORT: 8080\n",
-        "chartgen.yaml:7:9: env.PORT: invalid type: integer `8080`, expected a quoted string, or one of `secretKeyRef`, `configMapKeyRef`, `fieldRef`, `resourceFieldRef`",
+        "chartgen.yaml:7:9: env.PORT: expected a string or a mapping of fields, found the number 8080 (quote it to make it text)",
     ),
     (
         "env:\n  PASS:\n    secretKeyRef: {name: Creds, key: password}\n",

@@ -380,11 +380,12 @@ fn secrets_are_files_when_asked_and_never_on_a_command_line() {
         let env = app["env"].as_array().cloned().unwrap_or_default();
         let mounts = app["volumeMounts"].as_array().cloned().unwrap_or_default();
         for secret in &secrets {
-            let key = secret["name"].as_str().unwrap();
-            let as_env = env.iter().find(|e| e["name"] == key);
+            let var = secret["name"].as_str().unwrap();
+            let key = secret["key"].as_str().unwrap_or(var);
+            let as_env = env.iter().find(|e| e["name"] == var);
             match secret["file"].as_str() {
                 Some(path) => {
-                    assert_eq!(as_env, None, "{name}: {key} is an env var");
+                    assert_eq!(as_env, None, "{name}: {var} is an env var");
                     let mount = mounts.iter().find(|m| m["mountPath"] == path);
                     assert_eq!(
                         mount,
