@@ -9,7 +9,7 @@ use crate::folder::Folder;
 use crate::load::{SpecFile, load};
 use crate::lock::{LOCK_FILE, Lock};
 use crate::manifest::{self, STDIN};
-use crate::plan::{Action, Change, plan, previous_lock, strangers, up_to_date};
+use crate::plan::{Action, Change, Stranger, plan, previous_lock, strangers, up_to_date};
 use crate::render::render;
 use crate::review::{Review, Side, bumped, review, scalar_field};
 use crate::spec::Spec;
@@ -40,7 +40,7 @@ pub struct Done {
     pub review: Option<Review>,
     /// Templates in the folder that chartgen did not generate, left there (see
     /// `plan::strangers`).
-    pub strangers: Vec<String>,
+    pub strangers: Vec<Stranger>,
     /// Dependencies of the chart not in its `charts/` folder yet: Helm needs `helm dependency
     /// build` first.
     pub unbuilt: Vec<String>,
@@ -52,7 +52,7 @@ pub struct Pending {
     pub changes: Vec<Change>,
     pub warnings: Vec<String>,
     pub review: Option<Review>,
-    pub strangers: Vec<String>,
+    pub strangers: Vec<Stranger>,
 }
 
 /// Loads, validates and renders a spec: the whole chart, in memory.
@@ -166,7 +166,10 @@ pub fn generate(spec: &Path, out: &Path, force: bool, prune: bool) -> Result<Don
         .map(|c| c.path)
         .collect();
     if prune {
-        stale.append(&mut strangers);
+        let (links, files): (Vec<Stranger>, Vec<Stranger>) =
+            strangers.into_iter().partition(|s| s.link);
+        stale.extend(files.into_iter().map(|s| s.path));
+        strangers = links;
     }
     Ok(Done {
         written: folder.write(&chart, &stale)?,

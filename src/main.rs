@@ -12,7 +12,7 @@ use chartgen::batch::{chart_dirs, parallel};
 use chartgen::cli::{Cli, ColorChoice, Command};
 use chartgen::diff::counts;
 use chartgen::error::Error;
-use chartgen::plan::{Action, Change};
+use chartgen::plan::{Action, Change, Stranger};
 use chartgen::presets;
 use chartgen::report::{self, Colors};
 use chartgen::review::Review;
@@ -313,7 +313,7 @@ fn warnings_text(warnings: &[String]) -> String {
 
 /// Templates chartgen did not generate: Helm renders them too, so success is never reported
 /// without them.
-fn strangers_text(strangers: &[String]) -> String {
+fn strangers_text(strangers: &[Stranger]) -> String {
     if strangers.is_empty() {
         return String::new();
     }
@@ -323,8 +323,13 @@ fn strangers_text(strangers: &[String]) -> String {
          if you wrote them for this chart; `chartgen generate --prune` removes them\n",
         strangers.len()
     );
-    for path in strangers {
-        let _ = writeln!(text, "  {path}");
+    for Stranger { path, link } in strangers {
+        let note = if *link {
+            " (a symbolic link: --prune never removes a link, remove it by hand)"
+        } else {
+            ""
+        };
+        let _ = writeln!(text, "  {path}{note}");
     }
     text
 }

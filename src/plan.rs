@@ -97,11 +97,20 @@ fn conflict(path: &str, on_disk: &str, lock: &Lock) -> Option<Conflict> {
 /// The folder whose every file Helm renders as a template (save those .helmignore leaves out).
 const TEMPLATES: &str = "templates";
 
-/// Regular files below `templates/` in `dir` that neither `chart` holds nor `lock` recorded,
-/// nor the chart's `.helmignore` leaves out (an editor's `*.swp`): templates someone else put
-/// there, which Helm renders with the chart all the same (and which may call helpers
-/// chartgen's `_helpers.tpl` does not define). Sorted.
-pub fn strangers(dir: &Path, chart: &Chart, lock: &Lock) -> Vec<String> {
+/// A template chartgen did not generate (see `strangers`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Stranger {
+    pub path: String,
+    /// A symbolic link (to a file or a folder): Helm renders what it points to, but chartgen
+    /// never follows or removes one, so `--prune` leaves it.
+    pub link: bool,
+}
+
+/// Regular files and symbolic links below `templates/` in `dir` that neither `chart` holds
+/// nor `lock` recorded, nor the chart's `.helmignore` leaves out (an editor's `*.swp`):
+/// templates someone else put there, which Helm renders with the chart all the same (and
+/// which may call helpers chartgen's `_helpers.tpl` does not define). Sorted.
+pub fn strangers(dir: &Path, chart: &Chart, lock: &Lock) -> Vec<Stranger> {
     let ignore = HelmIgnore::read(dir);
     let mut found = Vec::new();
     let mut stack = vec![TEMPLATES.to_string()];
@@ -111,17 +120,26 @@ pub fn strangers(dir: &Path, chart: &Chart, lock: &Lock) -> Vec<String> {
         };
         for entry in entries.flatten() {
             let path = format!("{folder}/{}", entry.file_name().to_string_lossy());
-            match entry.file_type() {
-                Ok(kind) if ignore.ignores(&path, kind.is_dir()) => {}
-                Ok(kind) if kind.is_dir() => stack.push(path),
-                Ok(kind)
-                    if kind.is_file()
-                        && chart.get(&path).is_none()
-                        && lock.get(&path).is_none() =>
-                {
-                    found.push(path);
-                }
-                _ => {}
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let link = kind.is_symlink();
+            // Helm loads a link as what it points to (helm's sympath.Walk), .helmignore too.
+            let is_dir = if link {
+                entry.path().is_dir()
+            } else {
+                kind.is_dir()
+            };
+            if ignore.ignores(&path, is_dir)
+                || chart.get(&path).is_some()
+                || lock.get(&path).is_some()
+            {
+                continue;
+            }
+            if kind.is_dir() {
+                stack.push(path);
+            } else if link || kind.is_file() {
+                found.push(Stranger { path, link });
             }
         }
     }
@@ -222,7 +240,6 @@ mod tests {
         let dir = tmp.path();
         std::fs::create_dir_all(dir.join("templates/tests")).unwrap();
         std::fs::create_dir_all(dir.join("templates/.idea")).unwrap();
-        std::fs::write(dir.join(".helmignore"), "# editors\n*.swp\n*~\n.idea/\n").unwrap();
         for path in [
             "templates/statefulset.yaml",
             "templates/old.yaml",
@@ -235,11 +252,41 @@ mod tests {
         ] {
             std::fs::write(dir.join(path), "x").unwrap();
         }
+        std::fs::write(dir.join(".helmignore"), "# editors\n*.swp\n*~\n.idea/\n").unwrap();
         let lock = Lock::of(&chart(&[("templates/old.yaml", "x")]), "name: x\n");
         let now = chart(&[("templates/statefulset.yaml", "x")]);
+        let found: Vec<String> = strangers(dir, &now, &lock)
+            .into_iter()
+            .map(|s| s.path)
+            .collect();
         assert_eq!(
-            strangers(dir, &now, &lock),
+            found,
             ["templates/deployment.yaml", "templates/tests/mine.yaml"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn linked_templates_are_strangers_and_never_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::create_dir_all(dir.join("shared/sub")).unwrap();
+        std::fs::create_dir_all(dir.join("templates")).unwrap();
+        std::fs::write(dir.join("shared/extra.yaml"), "x").unwrap();
+        std::fs::write(dir.join("shared/sub/inner.yaml"), "x").unwrap();
+        std::fs::write(dir.join(".helmignore"), "legacy/\n").unwrap();
+        let link = |to: &str, at: &str| std::os::unix::fs::symlink(to, dir.join(at)).unwrap();
+        link("../shared/extra.yaml", "templates/extra.yaml");
+        link("../shared/sub", "templates/sub");
+        // Helm ignores a link to a folder as it ignores the folder.
+        link("../shared/sub", "templates/legacy");
+        let stranger = |path: &str| Stranger {
+            path: path.to_string(),
+            link: true,
+        };
+        assert_eq!(
+            strangers(dir, &Chart::default(), &Lock::default()),
+            [stranger("templates/extra.yaml"), stranger("templates/sub")]
         );
     }
 

@@ -130,7 +130,7 @@ pub fn write(dir: &Path, chart: &Chart, remove: &[String]) -> Result<Written, Er
 /// it lists is put back; without one, nothing had changed yet and the work folder goes.
 pub fn recover(dir: &Path) -> Result<(), Error> {
     let work = Work::new(dir);
-    if fs::symlink_metadata(&work.root).is_err() {
+    if !exists(&work.root) {
         return Ok(());
     }
     let failed = |source| Error::Interrupted {
@@ -138,9 +138,30 @@ pub fn recover(dir: &Path) -> Result<(), Error> {
         kept: work.kept_root(),
         source,
     };
+    // A crash never leaves a link here (`write` refuses them first): one was put there, and
+    // through it putting things back would move, remove or plant files outside the folder.
+    for folder in [&work.root, &work.staged_root(), &work.kept_root()] {
+        match fs::symlink_metadata(folder) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(Error::Link {
+                    link: folder.to_path_buf(),
+                });
+            }
+            Ok(meta) if !meta.is_dir() => {
+                let not_a_folder = format!("`{}` is not a folder", folder.display());
+                return Err(failed(io::Error::other(not_a_folder)));
+            }
+            _ => {}
+        }
+    }
+    refuse_links(&work.root, [JOURNAL])?;
     match fs::read_to_string(work.journal()) {
         Ok(text) => {
             let entries = parse(&text).map_err(failed)?;
+            let paths = || entries.iter().map(|e| e.path.as_str());
+            refuse_links(dir, paths())?;
+            refuse_links(&work.staged_root(), paths())?;
+            refuse_links(&work.kept_root(), paths())?;
             undo(&work, &entries).map_err(failed)
         }
         Err(err) if err.kind() == ErrorKind::NotFound => {
@@ -344,15 +365,17 @@ fn exists(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
 }
 
-/// Reads a journal. Its paths are believed only below the chart folder, and a line it cannot
-/// read stops the recovery rather than guess.
+/// Reads a journal. Its paths are believed only below the chart folder and outside the work
+/// folder (a write never lists its own journal or staging), and a line it cannot read stops
+/// the recovery rather than guess.
 fn parse(text: &str) -> io::Result<Vec<Entry>> {
+    let in_work = |path: &str| Path::new(path).starts_with(WORK_DIR);
     text.lines()
         .map(|line| {
             let (verb, path) = line.split_once(' ').unwrap_or((line, ""));
             let op = Op::ALL.into_iter().find(|op| op.verb() == verb);
             match op {
-                Some(op) if is_inside(path) => Ok(Entry {
+                Some(op) if is_inside(path) && !in_work(path) => Ok(Entry {
                     op,
                     path: path.to_string(),
                 }),
@@ -383,9 +406,13 @@ impl Work {
         self.root.join(JOURNAL)
     }
 
+    fn staged_root(&self) -> PathBuf {
+        self.root.join("new")
+    }
+
     /// The staged new content of `path`.
     fn staged(&self, path: &str) -> PathBuf {
-        self.root.join("new").join(path)
+        self.staged_root().join(path)
     }
 
     /// Where the files replaced or removed are kept until the commit.
