@@ -49,14 +49,18 @@ step "doc tests" cargo test --quiet --doc
 
 # The integration tests (tests/chartgen/, one binary), one module at a time: each is a group
 # with its own time. Tests within a group run in parallel, and share their Helm judges.
+# libtest filters match anywhere in a name (`conventions::` also matches
+# `helm_conventions::`), so each group runs its own tests by their exact names.
 integration() { cargo test --quiet --test chartgen -- "$@"; }
-tests_in() { integration --list "$@" | grep -c ': test$' || true; }
-total=$(tests_in)
+all_tests=$(integration --list | sed -n 's/: test$//p')
+total=$(printf '%s\n' "$all_tests" | grep -c . || true)
 ran=0
 for group in $(sed -n 's/^mod \([a-z_]*\);$/\1/p' tests/chartgen/main.rs); do
-  count=$(tests_in "$group::")
+  names=$(printf '%s\n' "$all_tests" | grep "^$group::" || true)
+  count=$(printf '%s\n' "$names" | grep -c . || true)
   [ "$count" -gt 0 ] || continue
-  step "integration tests: $group ($count)" integration --format pretty "$group::"
+  # shellcheck disable=SC2086 # one argument per test name; names have no spaces
+  step "integration tests: $group ($count)" integration --format pretty --exact $names
   ran=$((ran + count))
 done
 if [ "$ran" -ne "$total" ]; then
