@@ -500,7 +500,9 @@ impl fmt::Display for Shape {
             ),
             Shape::Unknown { key, known } => {
                 let known: Vec<&str> = known.iter().map(String::as_str).collect();
-                match closest(key, &known) {
+                // A quoted key may hold a line break: the message stays on its line.
+                let key = key.escape_debug();
+                match closest(&key.to_string(), &known) {
                     Some(guess) => write!(f, "unknown field `{key}` (did you mean `{guess}`?)"),
                     None if known.len() > MAX_LISTED => write!(
                         f,
@@ -647,6 +649,15 @@ mod tests {
                 "7:5 storage[0]: unknown field `mountpath` (did you mean `mountPath`?)",
                 "8:17 service.type: expected one of `ClusterIP`, `NodePort`, `LoadBalancer`, found the string \"Cluster\" (did you mean `ClusterIP`?)",
             ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_stays_on_one_line() {
+        let text = "name: a\nimage: {repository: r}\n\"col\\nour\": x\n";
+        assert_eq!(
+            messages(text),
+            ["3:1 : unknown field `col\\nour` (README, \"The spec\", lists the fields)"]
         );
     }
 
