@@ -835,6 +835,14 @@ impl Spec {
         });
         shorthand.into_iter().chain(self.ports.clone()).collect()
     }
+
+    /// The directory `config`'s files are mounted into.
+    pub fn config_dir(&self, config: &Config) -> String {
+        config
+            .mount_path
+            .clone()
+            .unwrap_or_else(|| format!("/etc/{}", self.name))
+    }
 }
 
 #[cfg(test)]

@@ -623,7 +623,7 @@ impl Checker {
             c.files.keys().map(|f| {
                 (
                     join("config.files", f),
-                    format!("{}/{f}", config_dir(spec, c)),
+                    format!("{}/{f}", spec.config_dir(c)),
                 )
             })
         });
@@ -1209,14 +1209,6 @@ fn warning_field(at: &str, image: &Image) -> String {
         Some(_) => join(at, "tag"),
         None => at.to_string(),
     }
-}
-
-/// The directory config files are mounted into.
-pub fn config_dir(spec: &Spec, config: &Config) -> String {
-    config
-        .mount_path
-        .clone()
-        .unwrap_or_else(|| format!("/etc/{}", spec.name))
 }
 
 pub fn is_dns_label(s: &str) -> bool {

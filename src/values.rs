@@ -6,7 +6,6 @@ use serde_json::{Map, Value, json};
 use crate::bounds::{self, Bound};
 use crate::effect::Effect;
 use crate::spec::*;
-use crate::validate::config_dir;
 use crate::yaml::{Entry, document};
 
 /// The rendered values.yaml, from its `entries`.
@@ -852,7 +851,7 @@ fn config(spec: &Spec, config: &Config) -> Entry {
             Entry::data(
                 "mountPath",
                 "Directory the files are mounted into.",
-                config_dir(spec, config),
+                spec.config_dir(config),
             ),
             Entry::data(
                 "env",
