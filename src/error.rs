@@ -1,4 +1,5 @@
-//! chartgen's errors, as data. All wording for humans lives in the Display impls here.
+//! chartgen's errors, as data. All wording for humans lives in Display impls: here, and in
+//! `problem` for the kinds of problem and warning `validate` finds in a spec's values.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -14,25 +15,6 @@ pub struct Problem {
     pub field: String,
     pub message: String,
     pub pos: Option<Pos>,
-}
-
-/// How loosely a spec pins an image: it works, but what a release runs may change under it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum ImageWarning {
-    #[error(
-        "\"latest\" changes under a running release: pods started at different times run \
-         different images, and a rollback cannot go back; pin a version tag, or `digest: sha256:...`"
-    )]
-    Latest,
-    #[error(
-        "no tag: the image is pulled by the chart's appVersion; set `image.tag`, and pin it with \
-         `image.digest`"
-    )]
-    NoTag,
-    #[error(
-        "a tag can be pushed again: pin the image it names now with `image.digest: sha256:...`"
-    )]
-    NoDigest,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -24,6 +24,7 @@ pub mod manifest;
 pub mod metadata;
 pub mod plan;
 pub mod presets;
+pub mod problem;
 pub mod quantity;
 pub mod readme;
 pub mod render;
