@@ -559,13 +559,16 @@ impl Checker {
             )
             .chain(config_env.map(|k| (join("config.env", k), k, Part::Key)));
         self.unique_env_names(names.map(|(field, name, part)| (field, name.as_str(), part)));
-        let mut keys: HashMap<&str, String> = HashMap::new();
+        // Each secret's key of the Secret, where it was set, and whether `key` set it.
+        let mut keys: HashMap<&str, (String, bool)> = HashMap::new();
         for (i, secret) in spec.secrets.iter().enumerate() {
             let at = index("secrets", i);
-            let field = join(&at, if secret.key.is_some() { "key" } else { "name" });
+            let keyed = secret.key.is_some();
+            let field = join(&at, if keyed { "key" } else { "name" });
             self.key(&field, secret.key());
-            if let Some(first) = keys.insert(secret.key(), field.clone())
-                && secret.key.is_some()
+            // Two secrets keyed by their names are one variable twice, reported as such.
+            if let Some((first, first_keyed)) = keys.insert(secret.key(), (field.clone(), keyed))
+                && (keyed || first_keyed)
             {
                 let key = secret.key().into();
                 self.fail(field, Invalid::SecretKeyTwice { key, first });
@@ -1631,6 +1634,17 @@ mod tests {
                 format!("emptyDirs[3]: \"/.\" {bad}"),
                 "secrets[0].file: \"/data\" is already mounted by `storage[0].mountPath`".into(),
             ]
+        );
+    }
+
+    #[test]
+    fn a_secret_key_is_used_once_whichever_secret_names_it() {
+        let got = messages(
+            "secrets:\n  - {name: A, key: B, generate: true}\n  - {name: B, generate: true}\n",
+        );
+        assert_eq!(
+            got,
+            ["secrets[1].name: key \"B\" of the Secret is already used by `secrets[0].key`"]
         );
     }
 
