@@ -1,5 +1,5 @@
 //! chartgen's errors, as data. All wording for humans lives in Display impls: here, and in
-//! `problem` for the kinds of problem and warning `validate` finds in a spec's values.
+//! `problem` for the kinds of problem a spec has (and `shape` for its shape).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 use crate::diff::unified_masked;
 use crate::locate::Pos;
 use crate::plan::{Action, Change, Conflict};
+use crate::problem::Kind;
 
 /// One problem in a spec: where, which field, what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     /// Field path as the user writes it, e.g. `storage[0].size`; empty for the whole document.
     pub field: String,
-    pub message: String,
+    pub kind: Kind,
     pub pos: Option<Pos>,
 }
 
@@ -153,7 +154,7 @@ impl fmt::Display for SpecReport<'_> {
             } else {
                 format!("{}: ", problem.field)
             };
-            let message = within_a_line(&problem.message);
+            let message = within_a_line(&problem.kind.to_string());
             match problem.pos {
                 None => write!(f, "{file}: {field}{message}")?,
                 Some(pos) => {
@@ -190,6 +191,8 @@ fn write_snippet(f: &mut fmt::Formatter<'_>, text: &str, pos: Pos) -> fmt::Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bounds;
+    use crate::problem::Invalid;
 
     #[test]
     fn spec_errors_show_position_line_and_caret() {
@@ -198,7 +201,10 @@ mod tests {
             "name: demo\nreplicas: -1\n",
             vec![Problem {
                 field: "replicas".into(),
-                message: "must be 0 or more".into(),
+                kind: Kind::Invalid(Invalid::Outside {
+                    value: -1,
+                    bound: bounds::COUNT,
+                }),
                 pos: Some(Pos { line: 2, col: 11 }),
             }],
         );

@@ -1,13 +1,59 @@
-//! What can be wrong with a spec's values, and what in them deserves a warning, as data: each
-//! check in `validate` names a kind with the facts it found, and the two Display impls here
-//! hold every word a person reads about them.
+//! What can be wrong with a spec, and what in its values deserves a warning, as data: each
+//! check in `validate` names a kind with the facts it found, and the Display impls here hold
+//! every word a person reads about them (a shape's, in `shape`).
 
 use std::fmt;
 
 use crate::apiserver::{GatedField, KubeVersion};
 use crate::bounds::{Bound, Says};
 use crate::quantity::Unit;
+use crate::shape::Shape;
 use crate::validate::{MAX_NAME, PINNED};
+
+/// What one problem of a spec is, from whichever step found it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// Flow collections nested deeper than the parser is let go.
+    TooDeep {
+        max: usize,
+    },
+    /// A key twice in one mapping, of which YAML would keep one.
+    RepeatedKey,
+    /// A field unknown, missing or of another type than the spec's.
+    Shape(Shape),
+    /// What the YAML parser says, when the shape walk finds nothing (a syntax error).
+    Parser(String),
+    Invalid(Invalid),
+    Warning(Warning),
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Kind::TooDeep { max } => write!(f, "nested more than {max} levels deep"),
+            Kind::RepeatedKey => write!(
+                f,
+                "this key appears twice in its mapping; YAML keeps only one"
+            ),
+            Kind::Shape(shape) => shape.fmt(f),
+            Kind::Parser(message) => f.write_str(message),
+            Kind::Invalid(invalid) => invalid.fmt(f),
+            Kind::Warning(warning) => warning.fmt(f),
+        }
+    }
+}
+
+impl From<Invalid> for Kind {
+    fn from(invalid: Invalid) -> Self {
+        Kind::Invalid(invalid)
+    }
+}
+
+impl From<Warning> for Kind {
+    fn from(warning: Warning) -> Self {
+        Kind::Warning(warning)
+    }
+}
 
 /// Why a spec's value cannot make a working chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -575,6 +621,30 @@ mod tests {
 
     fn s(text: &str) -> String {
         text.to_string()
+    }
+
+    #[test]
+    fn a_problem_of_the_document_is_worded_by_its_kind() {
+        assert_worded([
+            (Kind::TooDeep { max: 64 }, "nested more than 64 levels deep"),
+            (
+                Kind::RepeatedKey,
+                "this key appears twice in its mapping; YAML keeps only one",
+            ),
+            (
+                Kind::Shape(Shape::Missing { key: s("size") }),
+                "missing field `size`",
+            ),
+            (
+                Kind::Parser(s("did not find expected key")),
+                "did not find expected key",
+            ),
+            (Kind::Invalid(Invalid::NoHost), "name at least one host"),
+            (
+                Kind::Warning(Warning::PreInstallSecrets),
+                "a pre-install hook runs before the chart's Secret exists: its pod waits for it until the install times out, unless existingSecret names a Secret that exists",
+            ),
+        ]);
     }
 
     fn assert_worded<K: fmt::Display + fmt::Debug>(

@@ -1,5 +1,5 @@
 //! Semantic checks of a parsed spec. Every problem is reported, not just the first: each a
-//! field, and a kind from `problem` with the facts it needs, worded once it is placed.
+//! field, and a kind from `problem` with the facts it needs, worded only when reported.
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,7 +9,7 @@ use crate::error::{Error, Problem};
 use crate::kube_range::KubeRange;
 use crate::load::SpecFile;
 use crate::locate::{index, join, positions};
-use crate::problem::{Fallback, Invalid, Warning};
+use crate::problem::{Fallback, Invalid, Kind, Warning};
 use crate::quantity::{self, Quantity, Unit};
 use crate::spec::*;
 
@@ -114,10 +114,9 @@ pub fn quotable_text(file: &SpecFile) -> String {
     out
 }
 
-/// Attaches positions and words, and sorts in file order, as the user reads the spec. The text
-/// is only parsed for positions when there is something to place: most specs have nothing to
-/// report.
-fn located<K: std::fmt::Display>(file: &SpecFile, found: Vec<Finding<K>>) -> Vec<Problem> {
+/// Attaches positions, and sorts in file order, as the user reads the spec. The text is only
+/// parsed for positions when there is something to place: most specs have nothing to report.
+fn located<K: Into<Kind>>(file: &SpecFile, found: Vec<Finding<K>>) -> Vec<Problem> {
     if found.is_empty() {
         return Vec::new();
     }
@@ -130,7 +129,7 @@ fn located<K: std::fmt::Display>(file: &SpecFile, found: Vec<Finding<K>>) -> Vec
                 Part::Key => positions.key(&found.field),
             },
             field: found.field,
-            message: found.kind.to_string(),
+            kind: found.kind.into(),
         })
         .collect();
     problems.sort_by_key(|p| p.pos.map(|pos| (pos.line, pos.col)));
@@ -1313,7 +1312,7 @@ mod tests {
 
     /// BASE pins its image by tag alone, which every spec like it is warned about.
     fn is_pin_warning(warning: &Problem) -> bool {
-        warning.message == Warning::NoDigest.to_string()
+        warning.kind == Kind::Warning(Warning::NoDigest)
     }
 
     fn messages(extra: &str) -> Vec<String> {
@@ -1322,7 +1321,7 @@ mod tests {
             Ok(_) => vec![],
             Err(Error::Spec { problems, .. }) => problems
                 .into_iter()
-                .map(|p| format!("{}: {}", p.field, p.message))
+                .map(|p| format!("{}: {}", p.field, p.kind))
                 .collect(),
             Err(other) => panic!("{other}"),
         }
@@ -1334,7 +1333,7 @@ mod tests {
             .unwrap()
             .into_iter()
             .filter(|w| !is_pin_warning(w))
-            .map(|p| format!("{}: {}", p.field, p.message))
+            .map(|p| format!("{}: {}", p.field, p.kind))
             .collect()
     }
 
@@ -1581,11 +1580,11 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].field, "service.nodePort");
         assert!(
-            warnings[0].message.starts_with(
+            warnings[0].kind.to_string().starts_with(
                 "8080 is outside the node port range clusters have by default (30000-32767)"
             ),
             "{}",
-            warnings[0].message
+            warnings[0].kind
         );
     }
 
@@ -1673,7 +1672,7 @@ mod tests {
             .unwrap()
             .into_iter()
             .filter(|w| !is_pin_warning(w))
-            .map(|w| format!("{}:{}: {}", w.pos.unwrap().line, w.field, w.message))
+            .map(|w| format!("{}:{}: {}", w.pos.unwrap().line, w.field, w.kind))
             .collect();
         assert_eq!(
             warnings,
