@@ -12,6 +12,7 @@ use serde::Serialize;
 use tera::{Context, Delimiters, Tera};
 
 use crate::chart::Chart;
+use crate::entry::Entry;
 use crate::error::Error;
 use crate::metadata::{chart_description, chart_yaml};
 use crate::readme::parameters;
@@ -21,7 +22,7 @@ use crate::values::{
     wire,
 };
 use crate::values_schema::values_schema;
-use crate::yaml::{Entry, quote};
+use crate::yaml::quote;
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static ENGINE: OnceLock<Tera> = OnceLock::new();

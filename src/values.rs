@@ -5,9 +5,9 @@ use serde_json::{Map, Value, json};
 
 use crate::bounds::{self, Bound};
 use crate::effect::Effect;
+use crate::entry::{Entry, Node, document};
 use crate::spec::*;
 use crate::validate::config_dir;
-use crate::yaml::{Entry, document};
 
 /// The rendered values.yaml, from its `entries`.
 pub fn values_yaml(spec: &Spec, entries: &[Entry]) -> String {
@@ -435,7 +435,7 @@ fn image(key: &str, comment: &str, image: &Image) -> Entry {
         image.tag.as_deref(),
         image.digest.as_deref(),
     );
-    if let crate::yaml::Node::Map(children) = &mut entry.node {
+    if let Node::Map(children) = &mut entry.node {
         children.insert(
             1,
             Entry::data(
