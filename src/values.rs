@@ -393,7 +393,7 @@ fn tests(spec: &Spec) -> Entry {
         )
         .schema(security_context_schema()),
     ];
-    if let Some(path) = test_http_path(spec) {
+    if let Some(path) = spec.test_http_path() {
         children.push(Entry::data(
             "httpPath",
             "Path the test requests through the client Service.",
@@ -406,25 +406,6 @@ fn tests(spec: &Spec) -> Entry {
         children,
     )
     .effect(Effect::NoOp)
-}
-
-/// The path `helm test` requests: that of an HTTP probe on the Service's target port. Without
-/// one, the test only opens a TCP connection.
-pub fn test_http_path(spec: &Spec) -> Option<String> {
-    let target = service_target(spec).filter(|_| spec.service.enabled)?;
-    if target.protocol != Protocol::Tcp {
-        return None;
-    }
-    let on_target = |port: &Option<PortRef>| match port {
-        None => spec.all_ports()[0].name == target.name,
-        Some(PortRef::Name(name)) => *name == target.name,
-        Some(PortRef::Number(n)) => *n == target.port,
-    };
-    [&spec.probes.readiness, &spec.probes.liveness]
-        .into_iter()
-        .filter_map(ProbeChoice::given)
-        .find(|p| p.http.is_some() && on_target(&p.port))
-        .and_then(|p| p.http.clone())
 }
 
 fn image(key: &str, comment: &str, image: &Image) -> Entry {
@@ -543,19 +524,8 @@ fn container_ports(spec: &Spec) -> Value {
     Value::Object(map)
 }
 
-/// The container port the client Service routes to (validation ensures one when it exists).
-pub fn service_target(spec: &Spec) -> Option<Port> {
-    let ports = spec.all_ports();
-    let wanted = spec.service.target_port.as_ref();
-    ports
-        .iter()
-        .find(|p| Some(&p.name) == wanted)
-        .or(ports.first())
-        .cloned()
-}
-
 fn service(spec: &Spec) -> Entry {
-    let target = service_target(spec);
+    let target = spec.service_target();
     let port = spec.service.port.or(target.map(|t| t.port)).unwrap_or(80);
     Entry::map(
         "service",
