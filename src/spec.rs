@@ -868,6 +868,31 @@ impl Spec {
     }
 }
 
+impl Hook {
+    /// The settings of the hook's Job, by their Kubernetes names, with the range the API takes
+    /// for each.
+    pub fn job_settings(&self) -> [(&'static str, Option<i64>, &'static Bound); 4] {
+        [
+            ("backoffLimit", self.backoff_limit, &bounds::COUNT),
+            (
+                "activeDeadlineSeconds",
+                self.active_deadline_seconds,
+                &bounds::DEADLINE,
+            ),
+            (
+                "ttlSecondsAfterFinished",
+                self.ttl_seconds_after_finished,
+                &bounds::COUNT,
+            ),
+            (
+                "terminationGracePeriodSeconds",
+                self.termination_grace_period_seconds,
+                &bounds::SECONDS,
+            ),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -914,6 +939,24 @@ mod tests {
             "ports: [{name: dns, port: 53, protocol: UDP}]\nprobes: {readiness: {http: /ready}}\n",
         );
         assert_eq!(udp.test_http_path(), None);
+    }
+
+    #[test]
+    fn job_settings_pair_each_value_with_its_range() {
+        let spec = spec(
+            "hooks:\n  - {name: migrate, events: [pre-upgrade], backoffLimit: 3, \
+             ttlSecondsAfterFinished: 60}\n",
+        );
+        let settings = spec.hooks[0].job_settings();
+        assert_eq!(
+            settings.map(|(key, value, bound)| (key, value, *bound)),
+            [
+                ("backoffLimit", Some(3), bounds::COUNT),
+                ("activeDeadlineSeconds", None, bounds::DEADLINE),
+                ("ttlSecondsAfterFinished", Some(60), bounds::COUNT),
+                ("terminationGracePeriodSeconds", None, bounds::SECONDS),
+            ]
+        );
     }
 
     #[test]
