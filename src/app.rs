@@ -342,8 +342,8 @@ fn rendered(spec: &Spec, chart: Chart) -> Side {
     let entries = entries(spec);
     Side::rendered(
         files,
-        crate::yaml::value(&entries),
-        crate::yaml::effects(&entries),
+        crate::entry::value(&entries),
+        crate::entry::effects(&entries),
     )
 }
 

@@ -11,6 +11,7 @@ pub mod chart;
 pub mod cli;
 pub mod diff;
 pub mod effect;
+pub mod entry;
 pub mod error;
 pub mod fields;
 pub mod folder;

@@ -12,16 +12,14 @@ use serde::Serialize;
 use tera::{Context, Delimiters, Tera};
 
 use crate::chart::Chart;
+use crate::entry::Entry;
 use crate::error::Error;
 use crate::metadata::{chart_description, chart_yaml};
 use crate::readme::parameters;
 use crate::spec::{Hook, SecretVar, Spec, schema_json};
-use crate::values::{
-    ci_values, entries, event_list, given_at_install, service_target, test_http_path, values_yaml,
-    wire,
-};
+use crate::values::{ci_values, entries, event_list, given_at_install, values_yaml, wire};
 use crate::values_schema::values_schema;
-use crate::yaml::{Entry, quote};
+use crate::yaml::quote;
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static ENGINE: OnceLock<Tera> = OnceLock::new();
@@ -270,7 +268,7 @@ fn quote_filter(value: &str, _: tera::Kwargs, _: &tera::State) -> String {
 }
 
 fn model(spec: &Spec) -> Model<'_> {
-    let target = service_target(spec).filter(|_| spec.service.enabled);
+    let target = spec.service_target().filter(|_| spec.service.enabled);
     Model {
         name: &spec.name,
         ports: spec
@@ -281,7 +279,7 @@ fn model(spec: &Spec) -> Model<'_> {
                 protocol: wire(p.protocol),
             })
             .collect(),
-        test_http: test_http_path(spec).is_some(),
+        test_http: spec.test_http_path().is_some(),
         target: target.map(|t| ModelPort {
             name: t.name,
             protocol: wire(t.protocol),

@@ -731,25 +731,7 @@ impl Checker {
         if let Some(resources) = &hook.resources {
             self.resources(&join(at, "resources"), resources);
         }
-        let job = [
-            ("backoffLimit", hook.backoff_limit, &bounds::COUNT),
-            (
-                "ttlSecondsAfterFinished",
-                hook.ttl_seconds_after_finished,
-                &bounds::COUNT,
-            ),
-            (
-                "activeDeadlineSeconds",
-                hook.active_deadline_seconds,
-                &bounds::DEADLINE,
-            ),
-            (
-                "terminationGracePeriodSeconds",
-                hook.termination_grace_period_seconds,
-                &bounds::SECONDS,
-            ),
-        ];
-        for (key, value, bound) in job {
+        for (key, value, bound) in hook.job_settings() {
             if let Some(value) = value {
                 self.bound(&join(at, key), value, bound);
             }
