@@ -746,9 +746,14 @@ impl Checker {
                 let kind = Invalid::EnvName { name: name.into() };
                 self.fail_at(part, &field, kind);
             }
-            if let Some(first) = seen.insert(name, field.clone()) {
-                let name = name.into();
-                self.fail_at(part, field, Invalid::VariableTwice { name, first });
+            match seen.get(name) {
+                Some(first) => {
+                    let (name, first) = (name.into(), first.clone());
+                    self.fail_at(part, field, Invalid::VariableTwice { name, first });
+                }
+                None => {
+                    seen.insert(name, field);
+                }
             }
         }
     }
@@ -813,7 +818,10 @@ impl Checker {
                 resources: &CONTAINER_RESOURCES,
             },
         );
-        if let Some(divisor) = &field.divisor {
+        // A divisor is judged against a known resource; an unknown one is its own problem.
+        if CONTAINER_RESOURCES.contains(&resource)
+            && let Some(divisor) = &field.divisor
+        {
             let divisors: &'static [&'static str] = if resource.ends_with(".cpu") {
                 &CPU_DIVISORS
             } else {
@@ -1635,6 +1643,29 @@ mod tests {
         assert_eq!(
             got,
             ["secrets[0].name: variable \"TOKEN\" is already set by `env.TOKEN`"]
+        );
+    }
+
+    #[test]
+    fn a_variable_set_three_times_names_the_first_each_time() {
+        let got = messages("secrets:\n  - name: A\n  - name: A\n  - name: A\n");
+        assert_eq!(
+            got,
+            [
+                "secrets[1].name: variable \"A\" is already set by `secrets[0].name`",
+                "secrets[2].name: variable \"A\" is already set by `secrets[0].name`",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_resource_is_reported_without_its_divisor() {
+        let env = "env:\n  X: {resourceFieldRef: {resource: limits.gpu, divisor: 2m}}\n";
+        let got = messages(env);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].starts_with("env.X.resourceFieldRef.resource: "),
+            "{got:?}"
         );
     }
 
