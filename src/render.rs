@@ -369,6 +369,120 @@ mod tests {
         assert!(cause.contains("`missing` is not defined"), "{cause}");
     }
 
+    /// Where `source` lets a Tera tag cut a Helm block in two: a Tera branch that closes a
+    /// Helm `if`/`with`/`range`/`define` it did not open, leaves one open, or holds the `else`
+    /// of a Helm block opened outside it. Tera must decide whole Helm blocks or single
+    /// expressions, so that each branch reads as the chart it produces.
+    fn cut_helm_blocks(source: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        // One entry per open Tera block: its keyword, and the Helm blocks its current branch
+        // has opened and not closed. The first stands for the whole file.
+        let mut frames: Vec<(&str, i32)> = vec![("file", 0)];
+        let mut rest = source;
+        while let Some(at) = ["{{", "[%", "[#"].iter().filter_map(|d| rest.find(d)).min() {
+            let line = source[..source.len() - rest.len() + at]
+                .matches('\n')
+                .count()
+                + 1;
+            let tag = &rest[at..];
+            rest = &tag[2..];
+            if tag.starts_with("[#") {
+                rest = rest.split_once("#]").map_or("", |(_, after)| after);
+                continue;
+            }
+            let word = rest
+                .trim_start_matches('-')
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(['-', '%', '}', ']']);
+            let open = frames.last_mut().expect("the file's frame stays");
+            let mut problem = |what: &str| problems.push(format!("line {line}: {what}"));
+            if tag.starts_with("{{") {
+                match word {
+                    "if" | "with" | "range" | "define" | "block" => open.1 += 1,
+                    "else" if open.1 == 0 => {
+                        problem("Helm `else` of a block opened outside this Tera branch")
+                    }
+                    "end" if open.1 == 0 => {
+                        problem("Helm `end` of a block opened outside this Tera branch")
+                    }
+                    "end" => open.1 -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            let closes = |frame: &(&str, i32), problems: &mut Vec<String>| {
+                if frame.1 != 0 {
+                    problems.push(format!(
+                        "line {line}: a Tera `{}` branch leaves {} Helm block(s) open",
+                        frame.0, frame.1
+                    ));
+                }
+            };
+            match word {
+                "if" | "for" | "component" | "macro" | "filter" => frames.push((word, 0)),
+                "elif" | "else" => {
+                    closes(open, &mut problems);
+                    open.1 = 0;
+                }
+                _ if word.starts_with("end") => {
+                    let frame = frames.pop().expect("the file's frame stays");
+                    assert_eq!(
+                        frame.0,
+                        &word[3..],
+                        "line {line}: Tera `{word}` closes `{}`",
+                        frame.0
+                    );
+                    closes(&frame, &mut problems);
+                }
+                _ => {}
+            }
+        }
+        let file = frames.pop().expect("the file's frame stays");
+        assert!(frames.is_empty(), "a Tera `{}` is never closed", file.0);
+        if file.1 != 0 {
+            problems.push(format!("{} Helm block(s) never closed", file.1));
+        }
+        problems
+    }
+
+    #[test]
+    fn every_tera_branch_holds_whole_helm_blocks() {
+        let problems: Vec<String> = all_files(&TEMPLATES)
+            .into_iter()
+            .flat_map(|file| {
+                let name = template_name(file);
+                cut_helm_blocks(file.contents_utf8().unwrap_or_default())
+                    .into_iter()
+                    .map(move |problem| format!("{name}: {problem}"))
+            })
+            .collect();
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn a_tera_branch_that_cuts_a_helm_block_is_found() {
+        let opens_either =
+            "[% if a %]\n{{- if x }}\n[% else %]\n{{- if y }}\n[% endif %]\nz\n{{- end }}\n";
+        assert_eq!(
+            cut_helm_blocks(opens_either),
+            [
+                "line 3: a Tera `if` branch leaves 1 Helm block(s) open",
+                "line 5: a Tera `if` branch leaves 1 Helm block(s) open",
+                "line 7: Helm `end` of a block opened outside this Tera branch",
+            ]
+        );
+        let decides_the_else = "{{ if x }}a[% if b %]{{ else }}c[% endif %]{{ end }}";
+        assert_eq!(
+            cut_helm_blocks(decides_the_else),
+            ["line 1: Helm `else` of a block opened outside this Tera branch"]
+        );
+        let decides_the_condition =
+            "{{- if [% if a %]or .x .y[% else %].x[% endif %] }}\n[# {{ if #]z\n{{- end }}";
+        assert_eq!(cut_helm_blocks(decides_the_condition), Vec::<String>::new());
+    }
+
     #[test]
     fn the_embedded_templates_parse_with_helm_syntax_left_alone() {
         let tera = build_engine().unwrap();
