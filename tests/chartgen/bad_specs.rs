@@ -1,7 +1,7 @@
 //! A table of bad specs and the exact first line each must produce, through the real binary:
 //! exit status 2, the message on stderr, and the chart folder byte-for-byte unchanged.
 
-use crate::support::{BASE, PIN_WARNING, Project, stderr};
+use crate::support::{BASE, PIN_WARNING, Project, SPEC_FILE, stderr};
 
 /// (what is added to BASE, the first line of stderr)
 const CASES: &[(&str, &str)] = &[
@@ -217,7 +217,7 @@ fn each_bad_spec_gets_its_exact_message_and_nothing_is_written() {
     let tmp = Project::new().spec(BASE).generated();
     let mut wrong = Vec::new();
     for (extra, expected) in CASES {
-        tmp.write("chartgen.yaml", format!("{BASE}{extra}"));
+        tmp.write(SPEC_FILE, format!("{BASE}{extra}"));
         let before = tmp.snapshot();
         let out = tmp.run(&["generate"]);
         let first = stderr(&out).lines().next().unwrap_or_default().to_string();
@@ -235,7 +235,7 @@ fn each_bad_spec_gets_its_exact_message_and_nothing_is_written() {
 #[test]
 fn a_chart_name_error_states_the_chart_name_limit() {
     let out = Project::new()
-        .spec(&BASE.replace("name: app", "name: Shop"))
+        .spec(BASE.replace("name: app", "name: Shop"))
         .run(&["validate"]);
     assert!(
         stderr(&out).starts_with("error: chartgen.yaml:1:7: name: \"Shop\" is not a chart name (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 53 characters)"),
@@ -248,7 +248,7 @@ fn a_chart_name_error_states_the_chart_name_limit() {
 fn bad_image_names_and_names_too_long_are_refused() {
     let long = "a".repeat(54);
     let spec = format!("name: {long}\nimage:\n  repository: Nginx:1.27\nport: 8080\n");
-    let out = Project::new().spec(&spec).run(&["validate"]).status(2);
+    let out = Project::new().spec(spec).run(&["validate"]).status(2);
     let err = stderr(&out);
     assert!(
         err.contains(
@@ -271,7 +271,7 @@ fn bad_image_names_and_names_too_long_are_refused() {
 #[test]
 fn max_unavailable_works_but_warns_about_the_feature_gate() {
     Project::new()
-        .spec(&format!("{BASE}replicas: 4\nstrategy:\n  maxUnavailable: 2\n"))
+        .spec(format!("{BASE}replicas: 4\nstrategy:\n  maxUnavailable: 2\n"))
         .run(&["generate"])
         .success()
         .stderr(
@@ -347,7 +347,7 @@ fn unlikely_units_and_node_ports_work_but_warn() {
     let spec = format!(
         "{BASE}service: {{type: NodePort, nodePort: 8080}}\nresources:\n  requests: {{cpu: 100Mi, memory: 128m}}\n"
     );
-    Project::new().spec(&spec).run(&["validate"]).success().stderr(
+    Project::new().spec(spec).run(&["validate"]).success().stderr(
         &(PIN_WARNING.to_string()
             + "warning: chartgen.yaml:6:37: service.nodePort: 8080 is outside the node port range clusters have by default (30000-32767): the API server takes it only if its --service-node-port-range includes it\n  |\n6 | service: {type: NodePort, nodePort: 8080}\n  |                                     ^\n\
          warning: chartgen.yaml:8:19: resources.requests.cpu: \"100Mi\" is 104857600 CPU cores; did you mean \"100m\" (millicores)?\n  |\n8 |   requests: {cpu: 100Mi, memory: 128m}\n  |                   ^\n\
@@ -358,7 +358,7 @@ fn unlikely_units_and_node_ports_work_but_warn() {
 #[test]
 fn vault_injection_without_the_token_warns_with_what_to_set() {
     let spec = format!("{BASE}podAnnotations:\n  vault.hashicorp.com/agent-inject: \"true\"\n");
-    Project::new().spec(&spec).run(&["generate"]).success().stderr(
+    Project::new().spec(spec).run(&["generate"]).success().stderr(
         &format!(
             "{PIN_WARNING}warning: chartgen.yaml:7:37: podAnnotations.vault.hashicorp.com/agent-inject: the \
              Vault agent injector logs in with the pod's ServiceAccount token, which these pods \
@@ -376,7 +376,7 @@ fn a_refused_secret_value_is_never_echoed() {
     let spec = format!(
         "{BASE}secrets:\n  - name: TOKEN\n    value: hunter2\n  - {{name: KEY, value: \"s3cr3t\", generate: true}}\n"
     );
-    let out = Project::new().spec(&spec).run(&["validate"]).status(2);
+    let out = Project::new().spec(spec).run(&["validate"]).status(2);
     let refused = "a secret's value would be written into the chart: use `generate: true`, give it \
                    at install time (--set secrets.NAME=...) or use existingSecret; add \
                    `notSecret: true` if it is not secret";
@@ -392,10 +392,10 @@ fn reading_is_bounded_a_bom_is_fine_and_messages_stay_short() {
     let tmp = Project::new();
     tmp.run(&["validate", "-f", "/proc/self/pagemap"]).status(2);
     // A byte-order mark.
-    let tmp = tmp.spec(&format!("\u{feff}{BASE}"));
+    let tmp = tmp.spec(format!("\u{feff}{BASE}"));
     tmp.run(&["validate"]).success();
     let long = "x".repeat(1_000_000);
-    let tmp = tmp.spec(&BASE.replace("repository: nginx", &format!("repository: \"{long}\"")));
+    let tmp = tmp.spec(BASE.replace("repository: nginx", &format!("repository: \"{long}\"")));
     let out = tmp.run(&["validate"]).status(2);
     assert!(
         stderr(&out).len() < 1_000,

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::support::{BASE, Project, chartgen, helm, snapshot, stderr, stdout};
+use crate::support::{BASE, Project, SPEC_FILE, chartgen, helm, snapshot, stderr, stdout};
 
 #[test]
 fn new_scaffolds_a_spec_and_a_chart_that_helm_accepts() {
@@ -14,11 +14,7 @@ fn new_scaffolds_a_spec_and_a_chart_that_helm_accepts() {
         "the preset's comments are kept"
     );
     assert!(spec.contains("name: demo\n"));
-    assert!(
-        tmp.read("demo/.helmignore")
-            .lines()
-            .any(|l| l == "chartgen.yaml")
-    );
+    assert!(tmp.read("demo/.helmignore").lines().any(|l| l == SPEC_FILE));
     let job = json!([{ "chart": tmp.path().join("demo"), "renders": [{ "name": "defaults", "values": {} }] }]);
     assert_eq!(helm(&[], &job), json!([]));
 }
@@ -47,7 +43,7 @@ fn generate_writes_beside_the_spec_and_keeps_user_files() {
 fn bad_specs_exit_2_with_file_line_and_field_and_write_nothing() {
     let tmp = Project::new().spec(BASE).generated();
     tmp.write(
-        "chartgen.yaml",
+        SPEC_FILE,
         format!(
             "{BASE}storage:\n  - name: data\n    size: 10Gb\n    mountPath: /data\nreplicas: -1\n"
         ),
@@ -63,7 +59,7 @@ fn bad_specs_exit_2_with_file_line_and_field_and_write_nothing() {
 
 #[test]
 fn unknown_fields_are_named_with_a_suggestion() {
-    let tmp = Project::new().spec(&format!("{BASE}replcas: 3\n"));
+    let tmp = Project::new().spec(format!("{BASE}replcas: 3\n"));
     let out = tmp.run(&["validate"]).status(2);
     assert!(
         stderr(&out).starts_with(
@@ -130,7 +126,7 @@ fn hostile_inputs_give_one_clear_error_and_exit_2() {
         ),
     ];
     for (what, bytes, expect) in cases {
-        let tmp = Project::new().file("chartgen.yaml", bytes);
+        let tmp = Project::new().spec(bytes);
         let out = tmp.run(&["generate"]);
         assert_eq!(out.status.code(), Some(2), "{what}");
         assert!(stderr(&out).starts_with(expect), "{what}: {}", stderr(&out));
@@ -160,7 +156,7 @@ fn huge_and_deeply_nested_specs_fail_fast_without_a_panic() {
         ),
     ];
     for (text, expect) in cases {
-        let tmp = Project::new().spec(&text);
+        let tmp = Project::new().spec(text);
         let out = tmp.run(&["generate"]).status(2);
         assert!(stderr(&out).starts_with(expect), "{}", stderr(&out));
         assert!(stderr(&out).lines().count() <= 4, "short: {}", stderr(&out));
@@ -172,7 +168,7 @@ fn huge_and_deeply_nested_specs_fail_fast_without_a_panic() {
 fn a_fifo_as_spec_is_refused_instead_of_blocking() {
     let tmp = Project::new();
     let made = std::process::Command::new("mkfifo")
-        .arg(tmp.path().join("chartgen.yaml"))
+        .arg(tmp.path().join(SPEC_FILE))
         .status()
         .expect("mkfifo runs");
     assert!(made.success());

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{BASE, Project, chartgen, stderr, stdout};
+use crate::support::{BASE, Project, SPEC_FILE, chartgen, stderr, stdout};
 
 /// `chartgen diff --format stat` and `chartgen generate --check` in `dir`: exit codes and
 /// what each printed.
@@ -36,13 +36,13 @@ fn the_spec_a_file_or_the_lock_changed_each_render_and_report_the_change() {
     );
     assert_eq!(reports(dir), clean());
 
-    let spec = tmp.edit("chartgen.yaml", "port: 8080", "port: 8080\nreplicas: 3");
+    let spec = tmp.edit_spec("port: 8080", "port: 8080\nreplicas: 3");
     let [diff, check] = reports(dir);
     assert_eq!(diff.0, Some(1));
     assert!(diff.1.contains("values.yaml"), "{}", diff.1);
     assert_eq!(check.0, Some(1));
     assert!(check.1.contains("M values.yaml"), "{}", check.1);
-    tmp.write("chartgen.yaml", spec);
+    tmp.write(SPEC_FILE, spec);
     assert_eq!(reports(dir), clean());
 
     let values = tmp.edit("values.yaml", "replicaCount: 1", "replicaCount: 2");
@@ -93,6 +93,6 @@ fn the_spec_a_file_or_the_lock_changed_each_render_and_report_the_change() {
 #[test]
 fn a_spec_edit_that_renders_the_same_chart_changes_nothing_to_report() {
     let tmp = Project::new().spec(BASE).generated();
-    tmp.edit("chartgen.yaml", "port: 8080", "port: 8080 # the app's own");
+    tmp.edit_spec("port: 8080", "port: 8080 # the app's own");
     assert_eq!(reports(tmp.path()), clean());
 }

@@ -31,6 +31,9 @@ pub const BASE: &str = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\
 /// What every run on BASE warns first: its image is pinned by tag alone.
 pub const PIN_WARNING: &str = "warning: chartgen.yaml:4:8: image.tag: a tag can be pushed again: pin the image it names now with `image.digest: sha256:...`\n  |\n4 |   tag: \"1.27\"\n  |        ^\n";
 
+/// Where chartgen looks for the spec in a chart folder.
+pub const SPEC_FILE: &str = "chartgen.yaml";
+
 /// A temporary folder holding what a test starts from, as just's `Test` and cargo-generate's
 /// project builder make it: `Project::new().spec(BASE).file(path, text)`, then
 /// `.run(&["generate"]).status(2).stderr(exact)`, so a test states only what differs.
@@ -46,9 +49,9 @@ impl Project {
         }
     }
 
-    /// The folder's `chartgen.yaml`.
-    pub fn spec(self, text: &str) -> Project {
-        self.file("chartgen.yaml", text)
+    /// The folder's spec.
+    pub fn spec(self, text: impl AsRef<[u8]>) -> Project {
+        self.file(SPEC_FILE, text)
     }
 
     /// A file at `path` below the folder, and the folders it needs.
@@ -87,6 +90,12 @@ impl Project {
         assert!(before.contains(from), "{path} has no {from:?}");
         self.write(path, before.replacen(from, to, 1));
         before
+    }
+
+    /// `edit` of the folder's spec.
+    #[track_caller]
+    pub fn edit_spec(&self, from: &str, to: &str) -> String {
+        self.edit(SPEC_FILE, from, to)
     }
 
     /// Runs chartgen with `args` in the folder.
