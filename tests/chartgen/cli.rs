@@ -74,7 +74,8 @@ fn unknown_fields_are_named_with_a_suggestion() {
 /// line, in the spec's words rather than Rust's types.
 #[test]
 fn every_shape_problem_is_reported_at_once() {
-    let spec = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: \"8000\"\nstorage:\n  - name: data\n    size: 1Gi\n    mountpath: /data\ncolour: blue\npolicy: parallel\n";
+    let spec = BASE.replace("port: 8080", "port: \"8000\"")
+        + "storage:\n  - name: data\n    size: 1Gi\n    mountpath: /data\ncolour: blue\npolicy: parallel\n";
     let tmp = Project::new().spec(spec);
     let before = tmp.snapshot();
     tmp.run(&["generate"]).status(2).stderr(
