@@ -443,10 +443,8 @@ fn falsy_secret_values_are_still_values() {
 
 /// The app container of the StatefulSet Helm renders from BASE and then `extra`.
 fn rendered_container(extra: &str) -> Value {
-    let tmp = Project::new().spec(format!("{BASE}{extra}"));
-    let out = tmp.path().join("chart");
-    generate(&tmp.path().join(SPEC_FILE), &out);
-    let files = helm_render(&out, json!({})).unwrap();
+    let tmp = Project::new().spec(format!("{BASE}{extra}")).generated();
+    let files = helm_render(tmp.path(), json!({})).unwrap();
     let sts: Value = serde_yaml::from_str(manifest(&files, "statefulset.yaml")).unwrap();
     sts["spec"]["template"]["spec"]["containers"][0].clone()
 }
