@@ -369,15 +369,35 @@ mod tests {
         assert!(cause.contains("`missing` is not defined"), "{cause}");
     }
 
+    /// A Tera block being read: its keyword, and the Helm blocks its current branch has
+    /// opened and not closed.
+    struct Branch<'a> {
+        tera: &'a str,
+        helm_open: i32,
+    }
+
+    impl Branch<'_> {
+        fn ends(&self, line: usize, problems: &mut Vec<String>) {
+            if self.helm_open != 0 {
+                problems.push(format!(
+                    "line {line}: a Tera `{}` branch leaves {} Helm block(s) open",
+                    self.tera, self.helm_open
+                ));
+            }
+        }
+    }
+
     /// Where `source` lets a Tera tag cut a Helm block in two: a Tera branch that closes a
     /// Helm `if`/`with`/`range`/`define` it did not open, leaves one open, or holds the `else`
     /// of a Helm block opened outside it. Tera must decide whole Helm blocks or single
     /// expressions, so that each branch reads as the chart it produces.
     fn cut_helm_blocks(source: &str) -> Vec<String> {
         let mut problems = Vec::new();
-        // One entry per open Tera block: its keyword, and the Helm blocks its current branch
-        // has opened and not closed. The first stands for the whole file.
-        let mut frames: Vec<(&str, i32)> = vec![("file", 0)];
+        // The Tera blocks open where the reading is; the first stands for the whole file.
+        let mut branches = vec![Branch {
+            tera: "file",
+            helm_open: 0,
+        }];
         let mut rest = source;
         while let Some(at) = ["{{", "[%", "[#"].iter().filter_map(|d| rest.find(d)).min() {
             let line = source[..source.len() - rest.len() + at]
@@ -396,53 +416,43 @@ mod tests {
                 .next()
                 .unwrap_or_default()
                 .trim_end_matches(['-', '%', '}', ']']);
-            let open = frames.last_mut().expect("the file's frame stays");
-            let mut problem = |what: &str| problems.push(format!("line {line}: {what}"));
+            let branch = branches.last_mut().expect("the file's branch stays");
             if tag.starts_with("{{") {
                 match word {
-                    "if" | "with" | "range" | "define" | "block" => open.1 += 1,
-                    "else" if open.1 == 0 => {
-                        problem("Helm `else` of a block opened outside this Tera branch")
-                    }
-                    "end" if open.1 == 0 => {
-                        problem("Helm `end` of a block opened outside this Tera branch")
-                    }
-                    "end" => open.1 -= 1,
+                    "if" | "with" | "range" | "define" | "block" => branch.helm_open += 1,
+                    "else" | "end" if branch.helm_open == 0 => problems.push(format!(
+                        "line {line}: Helm `{word}` of a block opened outside this Tera branch"
+                    )),
+                    "end" => branch.helm_open -= 1,
                     _ => {}
                 }
                 continue;
             }
-            let closes = |frame: &(&str, i32), problems: &mut Vec<String>| {
-                if frame.1 != 0 {
-                    problems.push(format!(
-                        "line {line}: a Tera `{}` branch leaves {} Helm block(s) open",
-                        frame.0, frame.1
-                    ));
-                }
-            };
             match word {
-                "if" | "for" | "component" | "macro" | "filter" => frames.push((word, 0)),
+                "if" | "for" | "component" | "macro" | "filter" => branches.push(Branch {
+                    tera: word,
+                    helm_open: 0,
+                }),
                 "elif" | "else" => {
-                    closes(open, &mut problems);
-                    open.1 = 0;
+                    branch.ends(line, &mut problems);
+                    branch.helm_open = 0;
                 }
                 _ if word.starts_with("end") => {
-                    let frame = frames.pop().expect("the file's frame stays");
-                    assert_eq!(
-                        frame.0,
-                        &word[3..],
-                        "line {line}: Tera `{word}` closes `{}`",
-                        frame.0
-                    );
-                    closes(&frame, &mut problems);
+                    let ended = branches.pop().expect("the file's branch stays");
+                    assert_eq!(ended.tera, &word[3..], "line {line}: Tera `{word}`");
+                    ended.ends(line, &mut problems);
                 }
                 _ => {}
             }
         }
-        let file = frames.pop().expect("the file's frame stays");
-        assert!(frames.is_empty(), "a Tera `{}` is never closed", file.0);
-        if file.1 != 0 {
-            problems.push(format!("{} Helm block(s) never closed", file.1));
+        let file = branches.pop().expect("the file's branch stays");
+        assert!(
+            branches.is_empty(),
+            "a Tera `{}` is never closed",
+            file.tera
+        );
+        if file.helm_open != 0 {
+            problems.push(format!("{} Helm block(s) never closed", file.helm_open));
         }
         problems
     }
