@@ -111,7 +111,7 @@ impl Project {
 
 /// What a run of chartgen did, with assertions on it that name what it printed when they fail.
 /// It reads as the process's `Output` too: `run.status.code()`, `stderr(&run)`.
-pub struct Run(pub Output);
+pub struct Run(Output);
 
 impl std::ops::Deref for Run {
     type Target = Output;
