@@ -457,9 +457,10 @@ fn integer(value: &Value) -> Option<i128> {
         .or_else(|| n.as_u64().map(i128::from))
 }
 
+/// A scalar as YAML 1.2 prints it: a key `null:` or `~:` is named `null`, as users read it.
 fn scalar_text(value: &Value) -> String {
     match value {
-        Value::Null => String::new(),
+        Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
         Value::String(s) => s.clone(),
@@ -658,6 +659,18 @@ mod tests {
         assert_eq!(
             messages(text),
             ["3:1 : unknown field `col\\nour` (README, \"The spec\", lists the fields)"]
+        );
+    }
+
+    #[test]
+    fn a_key_that_is_not_text_is_named_where_it_is() {
+        let text = "name: a\nimage: {repository: r}\nnull: x\n3: y\n";
+        assert_eq!(
+            messages(text),
+            [
+                "3:1 : unknown field `null` (README, \"The spec\", lists the fields)",
+                "4:1 : unknown field `3` (README, \"The spec\", lists the fields)",
+            ]
         );
     }
 
