@@ -48,7 +48,7 @@ pub struct Done {
 
 /// What `generate` would change, writing nothing.
 #[derive(Debug)]
-pub struct Pending {
+pub struct DryRun {
     pub changes: Vec<Change>,
     pub warnings: Vec<String>,
     pub review: Option<Review>,
@@ -89,8 +89,9 @@ fn checked(file: &SpecFile) -> Result<Vec<String>, Error> {
         .collect())
 }
 
-/// Checks a spec without writing anything; returns its warnings.
-pub fn check(path: &Path) -> Result<Vec<String>, Error> {
+/// What `chartgen validate` runs: checks a spec and renders it, writing nothing; returns its
+/// warnings.
+pub fn validate_spec(path: &Path) -> Result<Vec<String>, Error> {
     Ok(compile(path)?.warnings)
 }
 
@@ -201,14 +202,14 @@ fn unbuilt(dir: &Path, spec: &Spec) -> Vec<String> {
         .collect()
 }
 
-/// What `generate` would change in `out`, writing nothing (for `generate --check`).
-pub fn pending(spec: &Path, out: &Path) -> Result<Pending, Error> {
+/// What `generate` would change in `out`, writing nothing (what `generate --check` runs).
+pub fn dry_run(spec: &Path, out: &Path) -> Result<DryRun, Error> {
     let file = load(spec)?;
     let warnings = checked(&file)?;
     let _folder = Folder::open(out)?;
     if let Some(lock) = up_to_date(out, &file.text) {
         // The lock lists every file chartgen would write: whatever else is a stranger.
-        return Ok(Pending {
+        return Ok(DryRun {
             changes: Vec::new(),
             warnings,
             review: None,
@@ -219,7 +220,7 @@ pub fn pending(spec: &Path, out: &Path) -> Result<Pending, Error> {
     let chart = locked(compiled.chart.clone(), &compiled.file.text);
     let lock = previous_lock(out);
     let changes = plan(out, &chart, &lock);
-    Ok(Pending {
+    Ok(DryRun {
         review: upgrade_review(out, &compiled, &changes),
         strangers: strangers(out, &chart, &lock),
         changes,
@@ -355,7 +356,11 @@ pub fn locked(mut chart: Chart, spec_text: &str) -> Chart {
 }
 
 /// Where the spec and the chart are, from the command line's folder and `-f`/`-o` options.
-pub fn locate(dir: Option<&Path>, file: Option<&Path>, out: Option<&Path>) -> (PathBuf, PathBuf) {
+pub fn spec_and_chart(
+    dir: Option<&Path>,
+    file: Option<&Path>,
+    out: Option<&Path>,
+) -> (PathBuf, PathBuf) {
     let dir = dir.map(Path::to_path_buf);
     let spec = match (file, &dir) {
         (Some(f), _) => f.to_path_buf(),
@@ -380,17 +385,20 @@ mod tests {
     #[test]
     fn the_chart_goes_beside_the_spec_unless_told_otherwise() {
         let p = |s: &str| PathBuf::from(s);
-        assert_eq!(locate(None, None, None), (p("chartgen.yaml"), p(".")));
         assert_eq!(
-            locate(Some(&p("app")), None, None),
+            spec_and_chart(None, None, None),
+            (p("chartgen.yaml"), p("."))
+        );
+        assert_eq!(
+            spec_and_chart(Some(&p("app")), None, None),
             (p("app/chartgen.yaml"), p("app"))
         );
         assert_eq!(
-            locate(None, Some(&p("s/x.yaml")), None),
+            spec_and_chart(None, Some(&p("s/x.yaml")), None),
             (p("s/x.yaml"), p("s"))
         );
         assert_eq!(
-            locate(None, Some(&p("x.yaml")), Some(&p("out"))),
+            spec_and_chart(None, Some(&p("x.yaml")), Some(&p("out"))),
             (p("x.yaml"), p("out"))
         );
     }

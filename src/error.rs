@@ -3,9 +3,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::diff::unified_masked;
 use crate::locate::Pos;
 use crate::plan::{Action, Change, Conflict};
+use crate::text_diff::unified_masked;
 
 /// One problem in a spec: where, which field, what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,10 +7,9 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use chartgen::app::{self, Done, locate};
+use chartgen::app::{self, Done, spec_and_chart};
 use chartgen::batch::{chart_dirs, parallel};
 use chartgen::cli::{Cli, ColorChoice, Command};
-use chartgen::diff::counts;
 use chartgen::error::Error;
 use chartgen::plan::{Action, Change, Stranger};
 use chartgen::presets;
@@ -18,6 +17,7 @@ use chartgen::report::{self, Colors};
 use chartgen::review::Review;
 use chartgen::scaffold::{NewOptions, new};
 use chartgen::spec::schema_json;
+use chartgen::text_diff::counts;
 use chartgen::upgrade::Options;
 use chartgen::upgrade_report;
 
@@ -39,7 +39,7 @@ struct Outcome {
 impl Outcome {
     fn failed(err: &Error) -> Self {
         Outcome {
-            err: describe(err),
+            err: error_text(err),
             code: EXIT_ERROR,
             ..Outcome::default()
         }
@@ -110,7 +110,7 @@ fn run(command: Command) -> Vec<(PathBuf, Outcome)> {
                     EXIT_DIFFERENT
                 };
                 Ok(Outcome {
-                    out: report::render(&review, format, context, colors),
+                    out: report::print(&review, format, context, colors),
                     err: warnings_text(&warnings),
                     code,
                 })
@@ -145,7 +145,7 @@ fn run(command: Command) -> Vec<(PathBuf, Outcome)> {
             vec![(PathBuf::from("."), outcome)]
         }
         Command::Validate { dirs, file } => for_each_chart(&dirs, file, None, false, |spec, _| {
-            let warnings = app::check(spec)?;
+            let warnings = app::validate_spec(spec)?;
             Ok(Outcome {
                 out: format!("{}: ok\n", spec.display()),
                 err: warnings_text(&warnings),
@@ -257,7 +257,7 @@ fn for_each_chart(
     }
     let explicit = !dirs.is_empty() || recursive;
     let results = parallel(&charts, |dir| {
-        let (spec, out) = locate(
+        let (spec, out) = spec_and_chart(
             explicit.then_some(dir.as_path()),
             file.as_deref(),
             out.as_deref(),
@@ -292,13 +292,13 @@ fn auto_color(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
 }
 
 fn check_chart(spec: &Path, out: &Path) -> Result<Outcome, Error> {
-    let pending = app::pending(spec, out)?;
-    let changes = pending.changes;
+    let dry_run = app::dry_run(spec, out)?;
+    let changes = dry_run.changes;
     Ok(Outcome {
         out: stat(&changes, spec, out),
-        err: warnings_text(&pending.warnings)
-            + &strangers_text(&pending.strangers)
-            + &advice_text(pending.review.as_ref()),
+        err: warnings_text(&dry_run.warnings)
+            + &strangers_text(&dry_run.strangers)
+            + &advice_text(dry_run.review.as_ref()),
         code: if changes.is_empty() {
             EXIT_OK
         } else {
@@ -436,7 +436,7 @@ fn regenerate_advice(spec: &Path, chart: &Path, edited: usize) -> String {
 }
 
 /// The error once, with every cause below it.
-fn describe(err: &Error) -> String {
+fn error_text(err: &Error) -> String {
     let mut text = format!("error: {err}\n");
     if matches!(
         err,

@@ -2,9 +2,9 @@
 
 use std::fmt::Write;
 
-use crate::diff::{unified, unified_masked};
 use crate::effect::Effect;
 use crate::review::{Review, Status};
+use crate::text_diff::{unified, unified_masked};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -32,7 +32,7 @@ impl Colors {
     }
 }
 
-pub fn render(review: &Review, format: Format, context: usize, colors: Colors) -> String {
+pub fn print(review: &Review, format: Format, context: usize, colors: Colors) -> String {
     match format {
         Format::Unified => unified_report(review, context, colors),
         Format::Stat => stat(review),

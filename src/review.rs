@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::apiserver::{KubeVersion, statefulset_refusal};
-use crate::diff::counts;
 use crate::effect::{Effect, Effects};
+use crate::text_diff::counts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -4,10 +4,10 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::diff;
 use crate::fields::{FieldChange, label};
 use crate::report::{Colors, Format, code_fence, markdown_head, visible};
 use crate::review::Status;
+use crate::text_diff;
 use crate::upgrade::{Hazard, ObjectChange, Upgrade};
 
 /// Longer values are cut in text and markdown (json has them whole).
@@ -91,9 +91,9 @@ fn change_line(change: &FieldChange) -> String {
 }
 
 /// The diff of a text field, without file headers.
-fn text_diff(change: &FieldChange) -> Option<String> {
+fn field_diff(change: &FieldChange) -> Option<String> {
     let (old, new) = text_of(change)?;
-    let diff = diff::unified(&change.path, old, new, 2);
+    let diff = text_diff::unified(&change.path, old, new, 2);
     Some(diff.lines().skip(2).map(|l| format!("{l}\n")).collect())
 }
 
@@ -136,7 +136,7 @@ fn unified(review: &Upgrade, colors: Colors) -> String {
         }
         for change in &object.changes {
             let _ = writeln!(out, "    {}", visible(&change_line(change)));
-            for line in text_diff(change).unwrap_or_default().lines() {
+            for line in field_diff(change).unwrap_or_default().lines() {
                 let _ = writeln!(out, "      {}", paint_diff_line(&visible(line), colors));
             }
         }
@@ -251,7 +251,7 @@ fn markdown(review: &Upgrade) -> String {
                 code(&new)
             );
         }
-        for (c, diff) in o.changes.iter().filter_map(|c| Some((c, text_diff(c)?))) {
+        for (c, diff) in o.changes.iter().filter_map(|c| Some((c, field_diff(c)?))) {
             let fence = code_fence(&diff);
             let _ = write!(out, "\n{}:\n\n{fence}diff\n{diff}{fence}\n", code(&c.path));
         }
