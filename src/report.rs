@@ -6,15 +6,12 @@ use crate::effect::Effect;
 use crate::review::{Review, Status};
 use crate::text_diff::{unified, unified_masked};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// How a review is printed (the command line names each one: see `cli`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Every change in full, like `diff -u`
     Unified,
-    /// One line per file or object, like `git diff --stat`
     Stat,
-    /// One JSON object, for tools
     Json,
-    /// A pull-request comment
     Markdown,
 }
 
