@@ -3,13 +3,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::change::{FileChange, Status};
 use crate::chart::Chart;
 use crate::error::{Error, describe};
 use crate::folder::Folder;
 use crate::load::{SpecFile, load};
 use crate::lock::{LOCK_FILE, Lock};
 use crate::manifest::{self, STDIN};
-use crate::plan::{Action, Change, Stranger, plan, previous_lock, strangers, up_to_date};
+use crate::plan::{Stranger, plan, previous_lock, strangers, up_to_date};
 use crate::render::render;
 use crate::review::{Review, Side, bumped, review, scalar_field};
 use crate::spec::Spec;
@@ -49,7 +50,7 @@ pub struct Done {
 /// What `generate` would change, writing nothing.
 #[derive(Debug)]
 pub struct DryRun {
-    pub changes: Vec<Change>,
+    pub changes: Vec<FileChange>,
     pub warnings: Vec<String>,
     pub review: Option<Review>,
     pub strangers: Vec<Stranger>,
@@ -151,7 +152,7 @@ pub fn generate(spec: &Path, out: &Path, force: bool, prune: bool) -> Result<Don
     // Before reading anything to compare: through a link, a refusal would show another folder.
     refuse_links(out, chart.files().map(|(p, _)| p).chain(lock.paths()))?;
     let changes = plan(out, &chart, &lock);
-    let conflicts: Vec<Change> = changes
+    let conflicts: Vec<FileChange> = changes
         .iter()
         .filter(|c| c.conflict.is_some())
         .cloned()
@@ -163,7 +164,7 @@ pub fn generate(spec: &Path, out: &Path, force: bool, prune: bool) -> Result<Don
     let mut strangers = strangers(out, &chart, &lock);
     let mut stale: Vec<String> = changes
         .into_iter()
-        .filter(|c| c.action == Action::Remove)
+        .filter(|c| c.status == Status::Removed)
         .map(|c| c.path)
         .collect();
     if prune {
@@ -230,7 +231,7 @@ pub fn dry_run(spec: &Path, out: &Path) -> Result<DryRun, Error> {
 
 /// The review of regenerating the chart in `out`: none when nothing changes or there was no
 /// chart before (an install, not an upgrade).
-fn upgrade_review(out: &Path, compiled: &Compiled, changes: &[Change]) -> Option<Review> {
+fn upgrade_review(out: &Path, compiled: &Compiled, changes: &[FileChange]) -> Option<Review> {
     if changes.iter().all(|c| c.path == LOCK_FILE) {
         return None;
     }

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::change::{Conflict, FileChange, Status};
 use crate::locate::Pos;
-use crate::plan::{Action, Change, Conflict};
 use crate::text_diff::unified_masked;
 
 /// One problem in a spec: where, which field, what is wrong.
@@ -90,7 +90,7 @@ pub enum Error {
 
     /// Regeneration would overwrite or remove files a person changed (or chartgen never wrote).
     #[error("{}", conflicts_report(changes))]
-    HandEdited { changes: Vec<Change> },
+    HandEdited { changes: Vec<FileChange> },
 
     /// A manifest given to `chartgen review` that is not YAML, or holds no Kubernetes object.
     #[error("{file}:{line}: {message}")]
@@ -126,7 +126,7 @@ impl Error {
     }
 }
 
-fn conflicts_report(changes: &[Change]) -> String {
+fn conflicts_report(changes: &[FileChange]) -> String {
     let mut out = format!(
         "refusing to change {} file(s) that chartgen did not leave as they are (--force overwrites):",
         changes.len()
@@ -136,7 +136,7 @@ fn conflicts_report(changes: &[Change]) -> String {
             Some(Conflict::NotGenerated) => "exists, and chartgen did not generate it",
             _ => "edited since chartgen wrote it",
         };
-        let verb = if change.action == Action::Remove {
+        let verb = if change.status == Status::Removed {
             ", and chartgen would remove it"
         } else {
             ""

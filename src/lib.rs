@@ -7,6 +7,7 @@ pub mod apiserver;
 pub mod app;
 pub mod batch;
 pub mod bounds;
+pub mod change;
 pub mod chart;
 pub mod cli;
 pub mod effect;

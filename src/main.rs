@@ -9,15 +9,15 @@ use clap::{CommandFactory, Parser};
 
 use chartgen::app::{self, Done, spec_and_chart};
 use chartgen::batch::{chart_dirs, parallel};
+use chartgen::change::FileChange;
 use chartgen::cli::{Cli, ColorChoice, Command};
 use chartgen::error::Error;
-use chartgen::plan::{Action, Change, Stranger};
+use chartgen::plan::Stranger;
 use chartgen::presets;
 use chartgen::report::{self, Colors};
 use chartgen::review::Review;
 use chartgen::scaffold::{NewOptions, new};
 use chartgen::spec::schema_json;
-use chartgen::text_diff::counts;
 use chartgen::upgrade::Options;
 use chartgen::upgrade_report;
 
@@ -338,11 +338,8 @@ fn strangers_text(strangers: &[Stranger]) -> String {
 /// `helm upgrade` is never written silently.
 fn advice_text(review: Option<&Review>) -> String {
     review
-        .map(report::advice_lines)
+        .map(|review| report::advice(review, Colors(false)))
         .unwrap_or_default()
-        .iter()
-        .map(|line| format!("{line}\n"))
-        .collect()
 }
 
 /// What a run wrote into the chart folder `dir`, and what it still needs.
@@ -382,17 +379,12 @@ fn summary(done: &Done, dir: &Path) -> Outcome {
 
 /// One line per file that would change, like `git diff --stat`, then which chart and the
 /// command that updates it; nothing when up to date.
-fn stat(changes: &[Change], spec: &Path, chart: &Path) -> String {
-    let width = changes.iter().map(|c| c.path.len()).max().unwrap_or(0);
+fn stat(changes: &[FileChange], spec: &Path, chart: &Path) -> String {
+    let width = report::path_width(changes);
     let mut text = String::new();
     for change in changes {
-        let (add, del) = counts(&change.old, &change.new);
-        let mark = match change.action {
-            Action::Create => 'A',
-            Action::Update => 'M',
-            Action::Remove => 'D',
-        };
-        let _ = writeln!(text, "{mark} {:<width$} | +{add} -{del}", change.path);
+        let line = report::stat_line(change, width);
+        let _ = writeln!(text, "{} {line}", change.status.letter());
     }
     if !changes.is_empty() {
         let edited = changes.iter().filter(|c| c.conflict.is_some()).count();

@@ -1,10 +1,11 @@
-//! Prints a review for people (unified, stat, markdown) and tools (json).
+//! Prints changed files and their review for people (unified, stat, markdown) and tools (json):
+//! one printer per format, each over the same data (`change::FileChange`, `review::Review`).
 
 use std::fmt::Write;
 
+use crate::change::FileChange;
 use crate::effect::Effect;
-use crate::review::{Review, Status};
-use crate::text_diff::{unified, unified_masked};
+use crate::review::Review;
 
 /// How a review is printed (the command line names each one: see `cli`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,50 +32,49 @@ impl Colors {
 
 pub fn print(review: &Review, format: Format, context: usize, colors: Colors) -> String {
     match format {
-        Format::Unified => unified_report(review, context, colors),
+        Format::Unified => unified(review, context, colors),
         Format::Stat => stat(review),
         Format::Json => serde_json::to_string_pretty(review).unwrap_or_default() + "\n",
         Format::Markdown => markdown(review, context),
     }
 }
 
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::Added => "added",
-        Status::Removed => "removed",
-        Status::Changed => "changed",
-    }
+/// The width that lines up the paths of `files` in their stat lines.
+pub fn path_width<'a>(files: impl IntoIterator<Item = &'a FileChange>) -> usize {
+    files.into_iter().map(|f| f.path.len()).max().unwrap_or(0)
+}
+
+/// A file's `git diff --stat` line, its path padded to `width`: `path | +2 -1`.
+pub fn stat_line(file: &FileChange, width: usize) -> String {
+    format!(
+        "{:<width$} | +{} -{}",
+        file.path, file.additions, file.deletions
+    )
 }
 
 /// `git diff --stat` style: one line per file, nothing when identical.
-pub fn stat(review: &Review) -> String {
-    let width = review.files.iter().map(|f| f.path.len()).max().unwrap_or(0);
+fn stat(review: &Review) -> String {
+    let width = path_width(review.files.iter().map(|f| &f.change));
     let mut out = String::new();
     for f in &review.files {
         let _ = writeln!(
             out,
-            " {:<width$} | +{} -{} ({})",
-            f.path,
-            f.additions,
-            f.deletions,
+            " {} ({})",
+            stat_line(&f.change, width),
             f.effect.label()
         );
     }
     if !review.files.is_empty() {
-        let (add, del) = review
-            .files
-            .iter()
-            .fold((0, 0), |(a, d), f| (a + f.additions, d + f.deletions));
+        let (add, del) = review.files.iter().fold((0, 0), |(a, d), f| {
+            (a + f.change.additions, d + f.change.deletions)
+        });
         let _ = writeln!(
             out,
             " {} file(s) changed, +{add} -{del}",
             review.files.len()
         );
     }
-    for line in advice_lines(review) {
-        let _ = writeln!(out, "{line}");
-    }
-    out
+    out + &advice(review, Colors(false))
 }
 
 fn summary_lines(review: &Review) -> Vec<String> {
@@ -82,8 +82,8 @@ fn summary_lines(review: &Review) -> Vec<String> {
     for f in &review.files {
         lines.push(format!(
             "{:<8} {} ({})",
-            status_word(f.status),
-            f.path,
+            f.change.status.label(),
+            f.change.path,
             f.effect.label()
         ));
     }
@@ -102,26 +102,22 @@ fn summary_lines(review: &Review) -> Vec<String> {
     lines
 }
 
-/// Hazards with their remedies, warnings, and the version the change deserves.
-pub fn advice_lines(review: &Review) -> Vec<String> {
-    let mut lines = caution_lines(review);
-    lines.extend(version_line(review));
-    lines
-}
-
-/// Hazards with their remedies, and warnings.
-fn caution_lines(review: &Review) -> Vec<String> {
-    let mut lines = Vec::new();
+/// Hazards with their remedies, warnings, and the version the change deserves: a line (or
+/// two) each, hazards in red and the rest in yellow.
+pub fn advice(review: &Review, colors: Colors) -> String {
+    let mut out = String::new();
     for h in &review.hazards {
-        lines.push(format!(
+        let line = format!(
             "hazard: {}: {}\n  remedy: {}",
             h.change, h.problem, h.remedy
-        ));
+        );
+        let _ = writeln!(out, "{}", colors.paint("1;31", &line));
     }
-    for w in &review.warnings {
-        lines.push(format!("warning: {w}"));
+    let warnings = review.warnings.iter().map(|w| format!("warning: {w}"));
+    for line in warnings.chain(version_line(review)) {
+        let _ = writeln!(out, "{}", colors.paint("33", &line));
     }
-    lines
+    out
 }
 
 /// The version the change deserves, when it deserves a new one.
@@ -144,7 +140,7 @@ fn version_line(review: &Review) -> Option<String> {
     None
 }
 
-fn unified_report(review: &Review, context: usize, colors: Colors) -> String {
+fn unified(review: &Review, context: usize, colors: Colors) -> String {
     let mut out = String::new();
     if review.is_empty() {
         return out;
@@ -152,17 +148,10 @@ fn unified_report(review: &Review, context: usize, colors: Colors) -> String {
     for line in summary_lines(review) {
         let _ = writeln!(out, "{line}");
     }
-    for line in advice_lines(review) {
-        let code = if line.starts_with("hazard") {
-            "1;31"
-        } else {
-            "33"
-        };
-        let _ = writeln!(out, "{}", colors.paint(code, &line));
-    }
+    out.push_str(&advice(review, colors));
     let _ = writeln!(out, "overall: {}", review.effect.label());
     for f in &review.files {
-        for line in file_diff(f, context, review.show_secrets).lines() {
+        for line in f.change.unified(context, review.show_secrets).lines() {
             let code = match line.as_bytes().first() {
                 _ if line.starts_with("+++") || line.starts_with("---") => "1",
                 Some(b'+') => "32",
@@ -184,19 +173,14 @@ fn unified_report(review: &Review, context: usize, colors: Colors) -> String {
     out
 }
 
-/// A file's diff as the review may show it: a Secret's data values masked.
-fn file_diff(f: &crate::review::FileChange, context: usize, show_secrets: bool) -> String {
-    if show_secrets {
-        unified(&f.path, &f.old, &f.new, context)
-    } else {
-        unified_masked(&f.path, &f.old, &f.new, context)
-    }
-}
-
 /// A Markdown code fence that `text` cannot close: longer than any run of backticks in it.
 pub fn code_fence(text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    "`".repeat(longest.max(2) + 1)
+    "`".repeat(longest_backticks(text).max(2) + 1)
+}
+
+/// The longest run of backticks in `text`: Markdown code delimited by a longer one holds it.
+pub fn longest_backticks(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
 /// Control characters (escape sequences, carriage returns) from the reviewed input, made
@@ -237,10 +221,10 @@ fn markdown(review: &Review, context: usize) -> String {
         let _ = writeln!(
             out,
             "| `{}` | {} | +{} -{} | {} |",
-            f.path,
-            status_word(f.status),
-            f.additions,
-            f.deletions,
+            f.change.path,
+            f.change.status.label(),
+            f.change.additions,
+            f.change.deletions,
             f.effect.label()
         );
     }
@@ -262,33 +246,30 @@ fn markdown(review: &Review, context: usize) -> String {
             );
         }
     }
-    let cautions = caution_lines(review);
-    if !cautions.is_empty() {
+    if !review.hazards.is_empty() || !review.warnings.is_empty() {
         out.push('\n');
-        for line in cautions {
-            let line = line.replace("\n  remedy:", "<br>**Remedy:**");
-            let _ = writeln!(
-                out,
-                "> {}",
-                line.replacen("hazard:", "⚠️ **Hazard:**", 1).replacen(
-                    "warning:",
-                    "⚠️ **Warning:**",
-                    1
-                )
-            );
-        }
+    }
+    for h in &review.hazards {
+        let _ = writeln!(
+            out,
+            "> ⚠️ **Hazard:** {}: {}<br>**Remedy:** {}",
+            h.change, h.problem, h.remedy
+        );
+    }
+    for w in &review.warnings {
+        let _ = writeln!(out, "> ⚠️ **Warning:** {w}");
     }
     if let Some(version) = version_line(review) {
         let _ = writeln!(out, "\n{version}");
     }
     for f in &review.files {
-        let diff = file_diff(f, context, review.show_secrets);
+        let diff = f.change.unified(context, review.show_secrets);
         let fence = code_fence(&diff);
         let _ = write!(
             out,
             "\n<details><summary><code>{}</code> ({}, {})</summary>\n\n{fence}diff\n{diff}{fence}\n\n</details>\n",
-            f.path,
-            status_word(f.status),
+            f.change.path,
+            f.change.status.label(),
             f.effect.label()
         );
     }

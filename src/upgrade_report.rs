@@ -5,8 +5,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::fields::{FieldChange, label};
-use crate::report::{Colors, Format, code_fence, markdown_head, visible};
-use crate::review::Status;
+use crate::report::{Colors, Format, code_fence, longest_backticks, markdown_head, visible};
 use crate::text_diff;
 use crate::upgrade::{Hazard, ObjectChange, Upgrade};
 
@@ -22,18 +21,10 @@ pub fn print(review: &Upgrade, format: Format, colors: Colors) -> String {
     }
 }
 
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::Added => "added",
-        Status::Removed => "removed",
-        Status::Changed => "changed",
-    }
-}
-
 fn object_line(object: &ObjectChange) -> String {
     let mut line = format!(
         "{:<8} {} ({})",
-        status_word(object.status),
+        object.status.label(),
         object.id(),
         object.effect.label()
     );
@@ -164,7 +155,7 @@ fn stat(review: &Upgrade, colors: Colors) -> String {
         let _ = writeln!(
             out,
             "{:<8} {} ({}, {} field(s))",
-            status_word(object.status),
+            object.status.label(),
             visible(&object.id().to_string()),
             object.effect.label(),
             object.changes.len()
@@ -183,8 +174,7 @@ fn stat(review: &Upgrade, colors: Colors) -> String {
 
 /// Inline code that holds any text: a fence longer than any run of backticks inside it.
 fn code(text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
+    let fence = "`".repeat(longest_backticks(text) + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') {
         " "
     } else {
@@ -208,7 +198,7 @@ fn markdown(review: &Upgrade) -> String {
             out,
             "| {} | {} | {} | {} |",
             code(&o.id().to_string()),
-            status_word(o.status),
+            o.status.label(),
             o.effect.label(),
             o.source.as_deref().map(code).unwrap_or_default()
         );
@@ -231,7 +221,7 @@ fn markdown(review: &Upgrade) -> String {
             out,
             "\n<details><summary><code>{}</code> ({}, {})</summary>\n\n",
             html(&o.id().to_string()),
-            status_word(o.status),
+            o.status.label(),
             o.effect.label()
         );
         if let Some(rollout) = &o.rollout {
