@@ -2,6 +2,7 @@
 //! chart on disk against the one a spec generates (`generate`, `generate --check`), or two
 //! charts (`chartgen diff`). What a change does to a release is the review's to say.
 
+use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
 use crate::text_diff::{counts, unified, unified_masked};
@@ -57,20 +58,15 @@ pub enum Conflict {
     NotGenerated,
 }
 
-/// One file that differs, with the lines added and removed as `git diff --stat` counts them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One file that differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileChange {
     pub path: String,
     pub status: Status,
-    pub additions: usize,
-    pub deletions: usize,
     /// Set by a regeneration's plan only.
-    #[serde(skip)]
     pub conflict: Option<Conflict>,
     /// The text before (empty when added) and after (empty when removed).
-    #[serde(skip)]
     pub old: String,
-    #[serde(skip)]
     pub new: String,
 }
 
@@ -78,17 +74,19 @@ impl FileChange {
     /// `old` is None when the file is absent before, `new` when it is absent after.
     pub fn new(path: &str, old: Option<String>, new: Option<String>) -> Self {
         let status = Status::of(old.is_some(), new.is_some());
-        let (old, new) = (old.unwrap_or_default(), new.unwrap_or_default());
-        let (additions, deletions) = counts(&old, &new);
         FileChange {
             path: path.to_string(),
             status,
-            additions,
-            deletions,
             conflict: None,
-            old,
-            new,
+            old: old.unwrap_or_default(),
+            new: new.unwrap_or_default(),
         }
+    }
+
+    /// Lines added and removed, as `git diff --stat` counts them: worked out when printed,
+    /// since a run that writes the chart never shows them.
+    pub fn counts(&self) -> (usize, usize) {
+        counts(&self.old, &self.new)
     }
 
     /// Its unified diff as people may see it: secret values masked unless `show_secrets`.
@@ -101,6 +99,19 @@ impl FileChange {
     }
 }
 
+/// Tools read a change's path, status and counts; its texts stay out (the diff shows them).
+impl Serialize for FileChange {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (additions, deletions) = self.counts();
+        let mut change = serializer.serialize_struct("FileChange", 4)?;
+        change.serialize_field("path", &self.path)?;
+        change.serialize_field("status", &self.status)?;
+        change.serialize_field("additions", &additions)?;
+        change.serialize_field("deletions", &deletions)?;
+        change.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,19 +119,16 @@ mod tests {
     #[test]
     fn a_change_knows_its_status_and_counts_from_both_sides() {
         let added = FileChange::new("a", None, Some("x\ny\n".into()));
-        assert_eq!(
-            (added.status, added.additions, added.deletions),
-            (Status::Added, 2, 0)
-        );
+        assert_eq!((added.status, added.counts()), (Status::Added, (2, 0)));
         let removed = FileChange::new("a", Some("x\n".into()), None);
         assert_eq!(
-            (removed.status, removed.new.as_str()),
-            (Status::Removed, "")
+            (removed.status, removed.counts()),
+            (Status::Removed, (0, 1))
         );
         let changed = FileChange::new("a", Some("x\n".into()), Some("y\n".into()));
         assert_eq!(
-            (changed.status, changed.additions, changed.deletions),
-            (Status::Changed, 1, 1)
+            (changed.status, changed.counts()),
+            (Status::Changed, (1, 1))
         );
         assert_eq!(
             serde_json::to_string(&changed).unwrap(),

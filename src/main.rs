@@ -383,7 +383,7 @@ fn stat(changes: &[FileChange], spec: &Path, chart: &Path) -> String {
     let width = report::path_width(changes);
     let mut text = String::new();
     for change in changes {
-        let line = report::stat_line(change, width);
+        let line = report::stat_line(change, change.counts(), width);
         let _ = writeln!(text, "{} {line}", change.status.letter());
     }
     if !changes.is_empty() {

@@ -44,30 +44,37 @@ pub fn path_width<'a>(files: impl IntoIterator<Item = &'a FileChange>) -> usize 
     files.into_iter().map(|f| f.path.len()).max().unwrap_or(0)
 }
 
-/// A file's `git diff --stat` line, its path padded to `width`: `path | +2 -1`.
-pub fn stat_line(file: &FileChange, width: usize) -> String {
-    format!(
-        "{:<width$} | +{} -{}",
-        file.path, file.additions, file.deletions
-    )
+/// A file's `git diff --stat` line, its path padded to `width`, with its `counts` (see
+/// `FileChange::counts`): `path | +2 -1`.
+pub fn stat_line(
+    file: &FileChange,
+    (additions, deletions): (usize, usize),
+    width: usize,
+) -> String {
+    format!("{:<width$} | +{additions} -{deletions}", file.path)
 }
 
 /// `git diff --stat` style: one line per file, nothing when identical.
 fn stat(review: &Review) -> String {
     let width = path_width(review.files.iter().map(|f| &f.change));
     let mut out = String::new();
-    for f in &review.files {
+    let counted: Vec<_> = review
+        .files
+        .iter()
+        .map(|f| (f, f.change.counts()))
+        .collect();
+    for (f, counts) in &counted {
         let _ = writeln!(
             out,
             " {} ({})",
-            stat_line(&f.change, width),
+            stat_line(&f.change, *counts, width),
             f.effect.label()
         );
     }
     if !review.files.is_empty() {
-        let (add, del) = review.files.iter().fold((0, 0), |(a, d), f| {
-            (a + f.change.additions, d + f.change.deletions)
-        });
+        let (add, del) = counted
+            .iter()
+            .fold((0, 0), |(a, d), (_, (add, del))| (a + add, d + del));
         let _ = writeln!(
             out,
             " {} file(s) changed, +{add} -{del}",
@@ -218,13 +225,12 @@ fn markdown(review: &Review, context: usize) -> String {
     }
     out.push_str("| File | Status | +/- | Effect |\n| --- | --- | --- | --- |\n");
     for f in &review.files {
+        let (additions, deletions) = f.change.counts();
         let _ = writeln!(
             out,
-            "| `{}` | {} | +{} -{} | {} |",
+            "| `{}` | {} | +{additions} -{deletions} | {} |",
             f.change.path,
             f.change.status.label(),
-            f.change.additions,
-            f.change.deletions,
             f.effect.label()
         );
     }
