@@ -81,11 +81,12 @@ fn change_line(change: &FieldChange) -> String {
     }
 }
 
-/// The diff of a text field, without file headers.
+/// The diff of a text field. Each line ends in `\n` alone: a `\r` ending a line of the text
+/// is left out, as the line-by-line terminal printer leaves it out.
 fn field_diff(change: &FieldChange) -> Option<String> {
     let (old, new) = text_of(change)?;
-    let diff = text_diff::unified(&change.path, old, new, 2);
-    Some(diff.lines().skip(2).map(|l| format!("{l}\n")).collect())
+    let diff = text_diff::hunks(old, new, 2);
+    Some(diff.lines().map(|l| format!("{l}\n")).collect())
 }
 
 fn hazard_subject(hazard: &Hazard) -> String {
