@@ -281,3 +281,70 @@ fn markdown(review: &Review, context: usize) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::{Bump, FileReview, Hazard, Version};
+
+    /// A review of one changed file whose hazard and warning each quote the other's label.
+    fn review() -> Review {
+        let change = FileChange::new("values.yaml", Some("a: 1\n".into()), Some("a: 2\n".into()));
+        Review {
+            files: vec![FileReview {
+                change,
+                effect: Effect::NeedsRecreate,
+            }],
+            values: Vec::new(),
+            hazards: vec![Hazard {
+                change: "values.yaml a".into(),
+                problem: "the warning: text".into(),
+                remedy: "see hazard: notes".into(),
+            }],
+            warnings: vec!["a hazard: quoted".into()],
+            version: Version {
+                current: Some("1.0.0".into()),
+                new: Some("1.0.0".into()),
+                bump: Bump::Major,
+                proposed: Some("2.0.0".into()),
+            },
+            effect: Effect::NeedsRecreate,
+            show_secrets: false,
+        }
+    }
+
+    #[test]
+    fn markdown_cautions_are_written_from_the_review_not_from_terminal_lines() {
+        let text = print(&review(), Format::Markdown, 3, Colors(false));
+        let cautions = "\n> ⚠️ **Hazard:** values.yaml a: the warning: text<br>**Remedy:** see \
+                        hazard: notes\n> ⚠️ **Warning:** a hazard: quoted\n\nversion: 1.0.0 → \
+                        2.0.0 proposed (major)\n";
+        assert!(text.contains(cautions), "{text}");
+    }
+
+    #[test]
+    fn advice_is_painted_by_its_kind() {
+        assert_eq!(
+            advice(&review(), Colors(true)),
+            "\x1b[1;31mhazard: values.yaml a: the warning: text\n  remedy: see hazard: notes\x1b[0m\n\
+             \x1b[33mwarning: a hazard: quoted\x1b[0m\n\
+             \x1b[33mversion: 1.0.0 → 2.0.0 proposed (major)\x1b[0m\n"
+        );
+    }
+
+    #[test]
+    fn stat_lines_pad_paths_to_the_longest() {
+        let mut review = review();
+        review.files.insert(
+            0,
+            FileReview {
+                change: FileChange::new("NOTES.txt", None, Some("hi\n".into())),
+                effect: Effect::NoOp,
+            },
+        );
+        let text = print(&review, Format::Stat, 3, Colors(false));
+        let files = " NOTES.txt   | +1 -0 (no-op)\n values.yaml | +1 -1 (needs recreate)\n 2 file(s) \
+                     changed, +2 -1\nhazard: ";
+        assert!(text.starts_with(files), "{text}");
+    }
+}
