@@ -114,17 +114,30 @@ fn summary_lines(review: &Review) -> Vec<String> {
 pub fn advice(review: &Review, colors: Colors) -> String {
     let mut out = String::new();
     for h in &review.hazards {
-        let line = format!(
-            "hazard: {}: {}\n  remedy: {}",
-            h.change, h.problem, h.remedy
-        );
-        let _ = writeln!(out, "{}", colors.paint("1;31", &line));
+        let _ = writeln!(out, "{}", hazard(&h.change, &h.problem, &h.remedy, colors));
     }
-    let warnings = review.warnings.iter().map(|w| format!("warning: {w}"));
-    for line in warnings.chain(version_line(review)) {
-        let _ = writeln!(out, "{}", colors.paint("33", &line));
+    for w in &review.warnings {
+        let _ = writeln!(out, "{}", warning(w, colors));
+    }
+    if let Some(version) = version_line(review) {
+        let _ = writeln!(out, "{}", colors.paint(YELLOW, &version));
     }
     out
+}
+
+const RED: &str = "1;31";
+const YELLOW: &str = "33";
+
+/// A hazard as a terminal shows it (`chartgen diff`, `chartgen review`): what changes and why
+/// Kubernetes refuses it, then the remedy.
+pub fn hazard(what: &str, problem: &str, remedy: &str, colors: Colors) -> String {
+    let text = format!("hazard: {what}: {problem}\n  remedy: {remedy}");
+    colors.paint(RED, &text)
+}
+
+/// A warning as a terminal shows it.
+pub fn warning(text: &str, colors: Colors) -> String {
+    colors.paint(YELLOW, &format!("warning: {text}"))
 }
 
 /// The version the change deserves, when it deserves a new one.

@@ -5,7 +5,9 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::fields::{FieldChange, label};
-use crate::report::{Colors, Format, code_fence, longest_backticks, markdown_head, visible};
+use crate::report::{
+    Colors, Format, code_fence, hazard, longest_backticks, markdown_head, visible, warning,
+};
 use crate::text_diff;
 use crate::upgrade::{Hazard, ObjectChange, Upgrade};
 
@@ -98,21 +100,12 @@ fn hazard_subject(hazard: &Hazard) -> String {
 
 fn advice(review: &Upgrade, colors: Colors, out: &mut String) {
     for h in &review.hazards {
-        let line = format!(
-            "hazard: {} {}: {}\n  remedy: {}",
-            hazard_subject(h),
-            h.field,
-            h.problem,
-            h.remedy
-        );
-        let _ = writeln!(out, "{}", colors.paint("1;31", &visible(&line)));
+        let what = visible(&format!("{} {}", hazard_subject(h), h.field));
+        let (problem, remedy) = (visible(&h.problem), visible(&h.remedy));
+        let _ = writeln!(out, "{}", hazard(&what, &problem, &remedy, colors));
     }
     for w in &review.warnings {
-        let _ = writeln!(
-            out,
-            "{}",
-            colors.paint("33", &visible(&format!("warning: {w}")))
-        );
+        let _ = writeln!(out, "{}", warning(&visible(w), colors));
     }
 }
 
