@@ -30,6 +30,7 @@ impl Colors {
     }
 }
 
+/// A chart change's review in `format`, file diffs with `context` lines around each change.
 pub fn print(review: &Review, format: Format, context: usize, colors: Colors) -> String {
     match format {
         Format::Unified => unified(review, context, colors),

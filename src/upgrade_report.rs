@@ -14,6 +14,7 @@ use crate::upgrade::{Hazard, ObjectChange, Upgrade};
 /// Longer values are cut in text and markdown (json has them whole).
 const SHOWN_CHARS: usize = 160;
 
+/// An upgrade's review in `format`.
 pub fn print(review: &Upgrade, format: Format, colors: Colors) -> String {
     match format {
         Format::Unified => unified(review, colors),
