@@ -12,7 +12,7 @@ use crate::lock::{LOCK_FILE, Lock};
 use crate::manifest::{self, STDIN};
 use crate::plan::{Stranger, plan, previous_lock, strangers, up_to_date};
 use crate::render::render;
-use crate::review::{Review, Side, bumped, review, scalar_field};
+use crate::review::{Review, Side, bumped, review, scalar_field, unchanged};
 use crate::spec::Spec;
 use crate::upgrade::{Options, Upgrade, upgrade};
 use crate::validate::{quotable_text, validate};
@@ -258,12 +258,10 @@ pub fn diff(
         Some(_) => None,
         None => Some(Folder::open(out)?),
     };
-    if against.is_none()
-        && let Some(lock) = up_to_date(out, &file.text)
-    {
-        // Nothing to render: the chart is its own new side.
-        let on_disk = Side::new(read_chart(out, &Chart::default(), &lock));
-        return Ok((review(&on_disk, &on_disk, show_secrets), warnings));
+    if against.is_none() && up_to_date(out, &file.text).is_some() {
+        // Nothing to render, and nothing changes.
+        let chart_yaml = crate::plan::read(out, "Chart.yaml");
+        return Ok((unchanged(chart_yaml.as_deref(), show_secrets), warnings));
     }
     let compiled = compiled(file, warnings)?;
     let old = Side::new(match against {
@@ -344,8 +342,8 @@ fn rendered(spec: &Spec, chart: Chart) -> Side {
     let entries = entries(spec);
     Side::rendered(
         files,
-        crate::yaml::value(&entries),
-        crate::yaml::effects(&entries),
+        crate::entry::value(&entries),
+        crate::entry::effects(&entries),
     )
 }
 

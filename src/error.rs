@@ -1,38 +1,21 @@
-//! chartgen's errors, as data. All wording for humans lives in the Display impls here.
+//! chartgen's errors, as data. All wording for humans lives in Display impls: here, and in
+//! `problem` for the kinds of problem a spec has (and `shape` for its shape).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::change::{Conflict, FileChange, Status};
 use crate::locate::Pos;
+use crate::problem::Kind;
 use crate::text_diff::unified_masked;
 
 /// One problem in a spec: where, which field, what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     /// Field path as the user writes it, e.g. `storage[0].size`; empty for the whole document.
     pub field: String,
-    pub message: String,
+    pub kind: Kind,
     pub pos: Option<Pos>,
-}
-
-/// How loosely a spec pins an image: it works, but what a release runs may change under it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum ImageWarning {
-    #[error(
-        "\"latest\" changes under a running release: pods started at different times run \
-         different images, and a rollback cannot go back; pin a version tag, or `digest: sha256:...`"
-    )]
-    Latest,
-    #[error(
-        "no tag: the image is pulled by the chart's appVersion; set `image.tag`, and pin it with \
-         `image.digest`"
-    )]
-    NoTag,
-    #[error(
-        "a tag can be pushed again: pin the image it names now with `image.digest: sha256:...`"
-    )]
-    NoDigest,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -171,7 +154,7 @@ impl fmt::Display for SpecReport<'_> {
             } else {
                 format!("{}: ", problem.field)
             };
-            let message = within_a_line(&problem.message);
+            let message = within_a_line(&problem.kind.to_string());
             match problem.pos {
                 None => write!(f, "{file}: {field}{message}")?,
                 Some(pos) => {
@@ -208,6 +191,8 @@ fn write_snippet(f: &mut fmt::Formatter<'_>, text: &str, pos: Pos) -> fmt::Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bounds;
+    use crate::problem::Invalid;
 
     #[test]
     fn spec_errors_show_position_line_and_caret() {
@@ -216,7 +201,10 @@ mod tests {
             "name: demo\nreplicas: -1\n",
             vec![Problem {
                 field: "replicas".into(),
-                message: "must be 0 or more".into(),
+                kind: Kind::Invalid(Invalid::Outside {
+                    value: -1,
+                    bound: bounds::COUNT,
+                }),
                 pos: Some(Pos { line: 2, col: 11 }),
             }],
         );

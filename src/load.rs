@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Problem};
 use crate::input;
 use crate::locate::Pos;
+use crate::problem::Kind;
 use crate::shape;
 use crate::spec::Spec;
 use crate::validate;
@@ -57,7 +58,9 @@ pub fn parse(path: &Path, text: String) -> Result<SpecFile, Error> {
     if let Some(pos) = too_deep(&text) {
         let problem = Problem {
             field: String::new(),
-            message: format!("nested more than {MAX_FLOW_DEPTH} levels deep"),
+            kind: Kind::TooDeep {
+                max: MAX_FLOW_DEPTH,
+            },
             pos: Some(pos),
         };
         return Err(Error::spec(path, &text, vec![problem]));
@@ -68,7 +71,7 @@ pub fn parse(path: &Path, text: String) -> Result<SpecFile, Error> {
         let col = line.len() - line.trim_start().len() + 1;
         let problem = Problem {
             field: String::new(),
-            message: "this key appears twice in its mapping; YAML keeps only one".into(),
+            kind: Kind::RepeatedKey,
             pos: Some(Pos { line: at, col }),
         };
         return Err(Error::spec(path, &text, vec![problem]));
@@ -137,7 +140,7 @@ fn within(field: &str, parent: &str) -> bool {
 fn problem(located: &shape::Located) -> Problem {
     Problem {
         field: located.field.clone(),
-        message: located.shape.to_string(),
+        kind: Kind::Shape(located.shape.clone()),
         pos: located.pos,
     }
 }
@@ -209,7 +212,7 @@ fn serde_problem(err: &serde_yaml::Error) -> Problem {
     let (field, message) = split_field(message);
     Problem {
         field: field.to_string(),
-        message: message.to_string(),
+        kind: Kind::Parser(message.to_string()),
         pos: err.location().map(|l| Pos {
             line: l.line(),
             col: l.column(),
@@ -267,7 +270,7 @@ mod tests {
     fn messages(text: &str) -> Vec<String> {
         problems(&format!("{BASE}{text}"))
             .iter()
-            .map(|p| format!("{}: {}", p.field, p.message))
+            .map(|p| format!("{}: {}", p.field, p.kind))
             .collect()
     }
 
@@ -275,7 +278,7 @@ mod tests {
     fn unknown_fields_suggest_the_nearest_known_one() {
         let p = problems(&format!("{BASE}replcas: 3\n"));
         assert_eq!(
-            p[0].message,
+            p[0].kind.to_string(),
             "unknown field `replcas` (did you mean `replicas`?)"
         );
         assert_eq!(p[0].pos, Some(Pos { line: 6, col: 1 }));

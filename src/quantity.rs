@@ -54,14 +54,19 @@ impl Unit {
     }
 }
 
-/// Parses a quantity. The error is a hint to append to a message: empty, or a suggestion
-/// such as ` (did you mean "10Gi"?)`, in bytes unless `unit` says otherwise.
-pub fn parse(text: &str) -> Result<Quantity, String> {
+/// Text that is no quantity, and the quantity people usually mean by it, if one is likely.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAQuantity {
+    pub meant: Option<String>,
+}
+
+/// Parses a quantity; what a text that is none meant is guessed in bytes.
+pub fn parse(text: &str) -> Result<Quantity, NotAQuantity> {
     parse_as(text, Unit::Bytes)
 }
 
-/// Parses a quantity of `unit`, whose hint suits it: `100mi` of CPU suggests `100m`.
-pub fn parse_as(text: &str, unit: Unit) -> Result<Quantity, String> {
+/// Parses a quantity of `unit`, whose guess suits it: `100mi` of CPU meant `100m`.
+pub fn parse_as(text: &str, unit: Unit) -> Result<Quantity, NotAQuantity> {
     let (number, suffix) = split(text);
     let value: f64 = number
         .parse()
@@ -79,22 +84,28 @@ pub fn parse_as(text: &str, unit: Unit) -> Result<Quantity, String> {
 }
 
 /// A valid quantity most likely written in the wrong unit: `128m` of memory is 0.128 bytes
-/// (`m` is milli), `100Mi` of CPU is 104857600 cores. Says what it is and what was meant.
-pub fn doubt(text: &str, unit: Unit) -> Option<String> {
+/// (`m` is milli), `100Mi` of CPU is 104857600 cores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doubt {
+    /// What the text is, in the unit's base (bytes, cores).
+    pub value: f64,
+    /// The quantity most likely meant.
+    pub meant: String,
+}
+
+/// The doubt about `text` as a quantity of `unit`, if it is likely in another unit.
+pub fn doubt(text: &str, unit: Unit) -> Option<Doubt> {
     let (number, suffix) = split(text);
     let Quantity(value) = parse_as(text, unit).ok()?;
     let multiple = SUFFIXES
         .iter()
         .any(|(s, scale)| *s == suffix && *scale >= 1e3);
-    match unit {
-        Unit::Bytes if suffix == "m" => Some(format!(
-            "{text:?} is {value} bytes ('m' is milli); did you mean \"{number}Mi\"?"
-        )),
-        Unit::Cores if multiple => Some(format!(
-            "{text:?} is {value} CPU cores; did you mean \"{number}m\" (millicores)?"
-        )),
-        _ => None,
-    }
+    let meant = match unit {
+        Unit::Bytes if suffix == "m" => format!("{number}Mi"),
+        Unit::Cores if multiple => format!("{number}m"),
+        _ => return None,
+    };
+    Some(Doubt { value, meant })
 }
 
 /// The number and the suffix of a quantity's text.
@@ -111,25 +122,26 @@ fn exponent(suffix: &str) -> Option<f64> {
     Some(10f64.powi(power))
 }
 
-/// Suggests the suffix people usually mean: the binary one when they write `10Gb`, `10GB`
+/// Guesses the suffix people usually mean: the binary one when they write `10Gb`, `10GB`
 /// or `10gib` of bytes, millicores when they write `100mi` of CPU.
-fn hint(number: &str, suffix: &str, unit: Unit) -> String {
+fn hint(number: &str, suffix: &str, unit: Unit) -> NotAQuantity {
     let lower = suffix.to_ascii_lowercase();
     let letter = lower.trim_end_matches('b').trim_end_matches('i');
-    match (unit, letter) {
-        _ if number.is_empty() => String::new(),
-        (Unit::Cores, "m") => format!(" (did you mean \"{number}m\"?)"),
-        (Unit::Cores, _) => String::new(),
+    let meant = match (unit, letter) {
+        _ if number.is_empty() => None,
+        (Unit::Cores, "m") => Some(format!("{number}m")),
+        (Unit::Cores, _) => None,
         (Unit::Bytes, "k" | "m" | "g" | "t" | "p" | "e") => {
             let letter = if letter == "k" {
                 "K".into()
             } else {
                 letter.to_ascii_uppercase()
             };
-            format!(" (did you mean \"{number}{letter}i\"?)")
+            Some(format!("{number}{letter}i"))
         }
-        (Unit::Bytes, _) => String::new(),
-    }
+        (Unit::Bytes, _) => None,
+    };
+    NotAQuantity { meant }
 }
 
 #[cfg(test)]
@@ -145,38 +157,43 @@ mod tests {
         assert!(parse("512Mi").unwrap() < parse("1Gi").unwrap());
     }
 
+    /// The quantity a text that is none most likely meant.
+    fn meant(text: &str, unit: Unit) -> Option<String> {
+        parse_as(text, unit).unwrap_err().meant
+    }
+
     #[test]
     fn suggests_the_binary_suffix() {
-        assert_eq!(parse("10Gb"), Err(" (did you mean \"10Gi\"?)".into()));
-        assert_eq!(parse("10GB"), Err(" (did you mean \"10Gi\"?)".into()));
-        assert_eq!(parse("5kb"), Err(" (did you mean \"5Ki\"?)".into()));
-        assert_eq!(parse("lots"), Err(String::new()));
-        assert_eq!(parse(""), Err(String::new()));
-        assert_eq!(parse("1."), Err(String::new()));
+        assert_eq!(meant("10Gb", Unit::Bytes).as_deref(), Some("10Gi"));
+        assert_eq!(meant("10GB", Unit::Bytes).as_deref(), Some("10Gi"));
+        assert_eq!(meant("5kb", Unit::Bytes).as_deref(), Some("5Ki"));
+        assert_eq!(meant("lots", Unit::Bytes), None);
+        assert_eq!(meant("", Unit::Bytes), None);
+        assert_eq!(meant("1.", Unit::Bytes), None);
     }
 
     #[test]
     fn cpu_suggests_millicores() {
-        assert_eq!(
-            parse_as("100mi", Unit::Cores),
-            Err(" (did you mean \"100m\"?)".into())
-        );
-        assert_eq!(
-            parse_as("100mi", Unit::Bytes),
-            Err(" (did you mean \"100Mi\"?)".into())
-        );
-        assert_eq!(parse_as("2gb", Unit::Cores), Err(String::new()));
+        assert_eq!(meant("100mi", Unit::Cores).as_deref(), Some("100m"));
+        assert_eq!(meant("100mi", Unit::Bytes).as_deref(), Some("100Mi"));
+        assert_eq!(meant("2gb", Unit::Cores), None);
     }
 
     #[test]
     fn doubts_a_unit_that_is_most_likely_not_meant() {
         assert_eq!(
-            doubt("128m", Unit::Bytes).as_deref(),
-            Some("\"128m\" is 0.128 bytes ('m' is milli); did you mean \"128Mi\"?")
+            doubt("128m", Unit::Bytes),
+            Some(Doubt {
+                value: 0.128,
+                meant: "128Mi".into()
+            })
         );
         assert_eq!(
-            doubt("100Mi", Unit::Cores).as_deref(),
-            Some("\"100Mi\" is 104857600 CPU cores; did you mean \"100m\" (millicores)?")
+            doubt("100Mi", Unit::Cores),
+            Some(Doubt {
+                value: 104857600.0,
+                meant: "100m".into()
+            })
         );
         assert_eq!(doubt("2k", Unit::Cores).map(|_| ()), Some(()));
         for fine in ["100m", "1.5", "2"] {

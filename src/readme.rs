@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::yaml::{Entry, Node};
+use crate::entry::{Entry, Node};
 
 /// A markdown table with one row per leaf of values.yaml: key, type, default, description.
 pub fn parameters(entries: &[Entry]) -> String {

@@ -12,16 +12,14 @@ use serde::Serialize;
 use tera::{Context, Delimiters, Tera};
 
 use crate::chart::Chart;
+use crate::entry::Entry;
 use crate::error::Error;
 use crate::metadata::{chart_description, chart_yaml};
 use crate::readme::parameters;
 use crate::spec::{Hook, SecretVar, Spec, schema_json};
-use crate::values::{
-    ci_values, entries, event_list, given_at_install, service_target, test_http_path, values_yaml,
-    wire,
-};
+use crate::values::{ci_values, entries, event_list, given_at_install, values_yaml, wire};
 use crate::values_schema::values_schema;
-use crate::yaml::{Entry, quote};
+use crate::yaml::quote;
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static ENGINE: OnceLock<Tera> = OnceLock::new();
@@ -270,7 +268,7 @@ fn quote_filter(value: &str, _: tera::Kwargs, _: &tera::State) -> String {
 }
 
 fn model(spec: &Spec) -> Model<'_> {
-    let target = service_target(spec).filter(|_| spec.service.enabled);
+    let target = spec.service_target().filter(|_| spec.service.enabled);
     Model {
         name: &spec.name,
         ports: spec
@@ -281,7 +279,7 @@ fn model(spec: &Spec) -> Model<'_> {
                 protocol: wire(p.protocol),
             })
             .collect(),
-        test_http: test_http_path(spec).is_some(),
+        test_http: spec.test_http_path().is_some(),
         target: target.map(|t| ModelPort {
             name: t.name,
             protocol: wire(t.protocol),
@@ -367,6 +365,130 @@ mod tests {
         );
         let cause = err.source().unwrap().to_string();
         assert!(cause.contains("`missing` is not defined"), "{cause}");
+    }
+
+    /// A Tera block being read: its keyword, and the Helm blocks its current branch has
+    /// opened and not closed.
+    struct Branch<'a> {
+        tera: &'a str,
+        helm_open: i32,
+    }
+
+    impl Branch<'_> {
+        fn ends(&self, line: usize, problems: &mut Vec<String>) {
+            if self.helm_open != 0 {
+                problems.push(format!(
+                    "line {line}: a Tera `{}` branch leaves {} Helm block(s) open",
+                    self.tera, self.helm_open
+                ));
+            }
+        }
+    }
+
+    /// Where `source` lets a Tera tag cut a Helm block in two: a Tera branch that closes a
+    /// Helm `if`/`with`/`range`/`define` it did not open, leaves one open, or holds the `else`
+    /// of a Helm block opened outside it. Tera must decide whole Helm blocks or single
+    /// expressions, so that each branch reads as the chart it produces.
+    fn cut_helm_blocks(source: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        // The Tera blocks open where the reading is; the first stands for the whole file.
+        let mut branches = vec![Branch {
+            tera: "file",
+            helm_open: 0,
+        }];
+        let mut rest = source;
+        while let Some(at) = ["{{", "[%", "[#"].iter().filter_map(|d| rest.find(d)).min() {
+            let line = source[..source.len() - rest.len() + at]
+                .matches('\n')
+                .count()
+                + 1;
+            let tag = &rest[at..];
+            rest = &tag[2..];
+            if tag.starts_with("[#") {
+                rest = rest.split_once("#]").map_or("", |(_, after)| after);
+                continue;
+            }
+            let word = rest
+                .trim_start_matches('-')
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(['-', '%', '}', ']']);
+            let branch = branches.last_mut().expect("the file's branch stays");
+            if tag.starts_with("{{") {
+                match word {
+                    "if" | "with" | "range" | "define" | "block" => branch.helm_open += 1,
+                    "else" | "end" if branch.helm_open == 0 => problems.push(format!(
+                        "line {line}: Helm `{word}` of a block opened outside this Tera branch"
+                    )),
+                    "end" => branch.helm_open -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            match word {
+                "if" | "for" | "component" | "macro" | "filter" => branches.push(Branch {
+                    tera: word,
+                    helm_open: 0,
+                }),
+                "elif" | "else" => {
+                    branch.ends(line, &mut problems);
+                    branch.helm_open = 0;
+                }
+                _ if word.starts_with("end") => {
+                    let ended = branches.pop().expect("the file's branch stays");
+                    assert_eq!(ended.tera, &word[3..], "line {line}: Tera `{word}`");
+                    ended.ends(line, &mut problems);
+                }
+                _ => {}
+            }
+        }
+        let file = branches.pop().expect("the file's branch stays");
+        assert!(
+            branches.is_empty(),
+            "a Tera `{}` is never closed",
+            file.tera
+        );
+        if file.helm_open != 0 {
+            problems.push(format!("{} Helm block(s) never closed", file.helm_open));
+        }
+        problems
+    }
+
+    #[test]
+    fn every_tera_branch_holds_whole_helm_blocks() {
+        let problems: Vec<String> = all_files(&TEMPLATES)
+            .into_iter()
+            .flat_map(|file| {
+                let name = template_name(file);
+                cut_helm_blocks(file.contents_utf8().unwrap_or_default())
+                    .into_iter()
+                    .map(move |problem| format!("{name}: {problem}"))
+            })
+            .collect();
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn a_tera_branch_that_cuts_a_helm_block_is_found() {
+        let opens_either =
+            "[% if a %]\n{{- if x }}\n[% else %]\n{{- if y }}\n[% endif %]\nz\n{{- end }}\n";
+        assert_eq!(
+            cut_helm_blocks(opens_either),
+            [
+                "line 3: a Tera `if` branch leaves 1 Helm block(s) open",
+                "line 5: a Tera `if` branch leaves 1 Helm block(s) open",
+                "line 7: Helm `end` of a block opened outside this Tera branch",
+            ]
+        );
+        let decides_the_else = "{{ if x }}a[% if b %]{{ else }}c[% endif %]{{ end }}";
+        assert_eq!(
+            cut_helm_blocks(decides_the_else),
+            ["line 1: Helm `else` of a block opened outside this Tera branch"]
+        );
+        let decides_the_condition =
+            "{{- if [% if a %]or .x .y[% else %].x[% endif %] }}\n[# {{ if #]z\n{{- end }}";
+        assert_eq!(cut_helm_blocks(decides_the_condition), Vec::<String>::new());
     }
 
     #[test]

@@ -119,6 +119,24 @@ impl Side {
     }
 }
 
+/// The review of a chart against itself, from its Chart.yaml alone: what `review(side,
+/// side)` returns, without reading the other files or parsing values.yaml.
+pub fn unchanged(chart_yaml: Option<&str>, show_secrets: bool) -> Review {
+    let files: BTreeMap<String, String> = chart_yaml
+        .map(|text| ("Chart.yaml".to_string(), text.to_string()))
+        .into_iter()
+        .collect();
+    Review {
+        files: Vec::new(),
+        values: Vec::new(),
+        hazards: Vec::new(),
+        warnings: Vec::new(),
+        version: version(&files, &files, &[], &[], &[]),
+        effect: Effect::NoOp,
+        show_secrets,
+    }
+}
+
 /// Compares two charts. Secret values are never kept in the review: `show_secrets` is the
 /// only way they appear.
 pub fn review(old: &Side, new: &Side, show_secrets: bool) -> Review {
@@ -651,6 +669,37 @@ mod tests {
         assert_eq!(r.version.bump, Bump::Major);
         assert_eq!(r.version.proposed.as_deref(), Some("2.0.0"));
         assert!(r.warnings[0].starts_with("the chart changed but its version did not"));
+    }
+
+    #[test]
+    fn unchanged_is_the_review_of_a_chart_against_itself() {
+        let example = |path: &str| {
+            let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/web-apps/");
+            std::fs::read_to_string(format!("{dir}{path}")).unwrap()
+        };
+        let chart = files(&[
+            ("Chart.yaml", &example("Chart.yaml")),
+            ("values.yaml", &example("values.yaml")),
+            (
+                "templates/statefulset.yaml",
+                &example("templates/statefulset.yaml"),
+            ),
+        ]);
+        for show_secrets in [false, true] {
+            let itself = review(&chart, &chart, show_secrets);
+            assert_eq!(
+                unchanged(
+                    chart.files.get("Chart.yaml").map(String::as_str),
+                    show_secrets
+                ),
+                itself
+            );
+            assert_eq!(itself.version.current.as_deref(), Some("0.1.0"));
+        }
+        assert_eq!(
+            unchanged(None, false),
+            review(&files(&[]), &files(&[]), false)
+        );
     }
 
     #[test]

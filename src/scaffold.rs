@@ -236,7 +236,7 @@ fn blame_flags(err: Error, edits: &[Edit]) -> Error {
         .iter()
         .filter_map(|p| {
             let edit = edits.iter().find(|e| e.field == p.field)?;
-            Some((edit.flag.to_string(), p.message.clone()))
+            Some((edit.flag.to_string(), p.kind.to_string()))
         })
         .collect();
     if flags.len() == problems.len() {

@@ -835,13 +835,141 @@ impl Spec {
         });
         shorthand.into_iter().chain(self.ports.clone()).collect()
     }
+
+    /// The directory `config`'s files are mounted into.
+    pub fn config_dir(&self, config: &Config) -> String {
+        config
+            .mount_path
+            .clone()
+            .unwrap_or_else(|| format!("/etc/{}", self.name))
+    }
+
+    /// The container port the client Service routes to: the one `service.targetPort` names,
+    /// else the first (validation ensures one when the Service exists).
+    pub fn service_target(&self) -> Option<Port> {
+        let ports = self.all_ports();
+        let wanted = self.service.target_port.as_ref();
+        ports
+            .iter()
+            .find(|p| Some(&p.name) == wanted)
+            .or(ports.first())
+            .cloned()
+    }
+
+    /// The path `helm test` requests: that of an HTTP probe on the Service's target port.
+    /// Without one, the test only opens a TCP connection.
+    pub fn test_http_path(&self) -> Option<String> {
+        let target = self.service_target().filter(|_| self.service.enabled)?;
+        if target.protocol != Protocol::Tcp {
+            return None;
+        }
+        let on_target = |port: &Option<PortRef>| match port {
+            None => self.all_ports()[0].name == target.name,
+            Some(PortRef::Name(name)) => *name == target.name,
+            Some(PortRef::Number(n)) => *n == target.port,
+        };
+        [&self.probes.readiness, &self.probes.liveness]
+            .into_iter()
+            .filter_map(ProbeChoice::given)
+            .find(|p| p.http.is_some() && on_target(&p.port))
+            .and_then(|p| p.http.clone())
+    }
+}
+
+impl Hook {
+    /// The settings of the hook's Job, by their Kubernetes names, with the range the API takes
+    /// for each.
+    pub fn job_settings(&self) -> [(&'static str, Option<i64>, &'static Bound); 4] {
+        [
+            ("backoffLimit", self.backoff_limit, &bounds::COUNT),
+            (
+                "activeDeadlineSeconds",
+                self.active_deadline_seconds,
+                &bounds::DEADLINE,
+            ),
+            (
+                "ttlSecondsAfterFinished",
+                self.ttl_seconds_after_finished,
+                &bounds::COUNT,
+            ),
+            (
+                "terminationGracePeriodSeconds",
+                self.termination_grace_period_seconds,
+                &bounds::SECONDS,
+            ),
+        ]
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// A spec of `name: app`, an image and `rest`.
+    fn spec(rest: &str) -> Spec {
+        serde_yaml::from_str(&format!("name: app\nimage: {{repository: app}}\n{rest}")).unwrap()
+    }
+
+    const TWO_PORTS: &str = "ports:\n  - {name: web, port: 8000}\n  - {name: admin, port: 9000}\n";
+
+    fn target(spec: &Spec) -> Option<String> {
+        spec.service_target().map(|p| p.name)
+    }
+
+    #[test]
+    fn the_service_targets_the_named_port_else_the_first() {
+        assert_eq!(target(&spec(TWO_PORTS)).as_deref(), Some("web"));
+        let named = spec(&format!("{TWO_PORTS}service: {{targetPort: admin}}\n"));
+        assert_eq!(target(&named).as_deref(), Some("admin"));
+        assert_eq!(target(&spec("port: 80\n")).as_deref(), Some("http"));
+        assert_eq!(target(&spec("")), None);
+    }
+
+    #[test]
+    fn the_test_requests_the_path_of_an_http_probe_on_the_target_port() {
+        let path = |rest: &str| spec(&format!("{TWO_PORTS}{rest}")).test_http_path();
+        let readiness = "probes: {readiness: {http: /ready}}\n";
+        assert_eq!(path(readiness).as_deref(), Some("/ready"));
+        assert_eq!(
+            path("probes: {liveness: {http: /live, port: 8000}}\n").as_deref(),
+            Some("/live")
+        );
+        assert_eq!(
+            path("probes: {readiness: {http: /ready, port: admin}}\n"),
+            None
+        );
+        assert_eq!(path("probes: {readiness: {tcp: true}}\n"), None);
+        assert_eq!(
+            path(&format!("{readiness}service: {{enabled: false}}\n")),
+            None
+        );
+        let udp = spec(
+            "ports: [{name: dns, port: 53, protocol: UDP}]\nprobes: {readiness: {http: /ready}}\n",
+        );
+        assert_eq!(udp.test_http_path(), None);
+    }
+
+    #[test]
+    fn job_settings_pair_each_value_with_its_range() {
+        let spec = spec(
+            "hooks:\n  - {name: migrate, events: [pre-upgrade], backoffLimit: 3, \
+             ttlSecondsAfterFinished: 60}\n",
+        );
+        let settings = spec.hooks[0].job_settings();
+        assert_eq!(
+            settings.map(|(key, value, bound)| (key, value, *bound)),
+            [
+                ("backoffLimit", Some(3), bounds::COUNT),
+                ("activeDeadlineSeconds", None, bounds::DEADLINE),
+                ("ttlSecondsAfterFinished", Some(60), bounds::COUNT),
+                ("terminationGracePeriodSeconds", None, bounds::SECONDS),
+            ]
+        );
+    }
+
     #[test]
     fn the_embedded_schema_is_the_derived_one() {
-        let derived = super::derived_schema_json();
+        let derived = derived_schema_json();
         if std::env::var_os("CHARTGEN_BLESS").is_some() {
             std::fs::write(
                 concat!(env!("CARGO_MANIFEST_DIR"), "/schema/chartgen.schema.json"),
@@ -851,7 +979,7 @@ mod tests {
             return;
         }
         assert!(
-            super::schema_json() == derived,
+            schema_json() == derived,
             "schema/chartgen.schema.json is stale: run `CHARTGEN_BLESS=1 cargo test schema` and commit it"
         );
     }

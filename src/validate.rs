@@ -1,13 +1,15 @@
-//! Semantic checks of a parsed spec. Every problem is reported, not just the first.
+//! Semantic checks of a parsed spec. Every problem is reported, not just the first: each a
+//! field, and a kind from `problem` with the facts it needs, worded only when reported.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::apiserver::{STATEFULSET_CLAIM_RETENTION, STATEFULSET_MAX_UNAVAILABLE};
 use crate::bounds::{self, Bound};
-use crate::error::{Error, ImageWarning, Problem};
+use crate::error::{Error, Problem};
 use crate::kube_range::KubeRange;
 use crate::load::SpecFile;
 use crate::locate::{index, join, positions};
+use crate::problem::{Fallback, Invalid, Kind, Warning};
 use crate::quantity::{self, Quantity, Unit};
 use crate::spec::*;
 
@@ -114,7 +116,7 @@ pub fn quotable_text(file: &SpecFile) -> String {
 
 /// Attaches positions, and sorts in file order, as the user reads the spec. The text is only
 /// parsed for positions when there is something to place: most specs have nothing to report.
-fn located(file: &SpecFile, found: Vec<Finding>) -> Vec<Problem> {
+fn located<K: Into<Kind>>(file: &SpecFile, found: Vec<Finding<K>>) -> Vec<Problem> {
     if found.is_empty() {
         return Vec::new();
     }
@@ -127,18 +129,18 @@ fn located(file: &SpecFile, found: Vec<Finding>) -> Vec<Problem> {
                 Part::Key => positions.key(&found.field),
             },
             field: found.field,
-            message: found.message,
+            kind: found.kind.into(),
         })
         .collect();
     problems.sort_by_key(|p| p.pos.map(|pos| (pos.line, pos.col)));
     problems
 }
 
-/// One problem or warning, before it is placed in the file.
-struct Finding {
+/// One problem or warning (its kind `K`), before it is placed in the file.
+struct Finding<K> {
     field: String,
-    message: String,
     part: Part,
+    kind: K,
 }
 
 /// What of a field a finding is about: its value, or its key (the name of a variable).
@@ -150,69 +152,73 @@ enum Part {
 
 #[derive(Default)]
 struct Checker {
-    problems: Vec<Finding>,
-    warnings: Vec<Finding>,
+    problems: Vec<Finding<Invalid>>,
+    warnings: Vec<Finding<Warning>>,
 }
 
 impl Checker {
-    fn fail(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.fail_at(Part::Value, field, message);
+    fn fail(&mut self, field: impl Into<String>, kind: Invalid) {
+        self.fail_at(Part::Value, field, kind);
     }
 
-    fn fail_at(&mut self, part: Part, field: impl Into<String>, message: impl Into<String>) {
+    fn fail_at(&mut self, part: Part, field: impl Into<String>, kind: Invalid) {
         self.problems.push(Finding {
             field: field.into(),
-            message: message.into(),
             part,
+            kind,
         });
     }
 
     /// An integer within the range the Kubernetes API takes: past it the API refuses the
     /// object, or a per-pod loop over a huge replica count runs Helm out of memory.
     fn bound(&mut self, field: &str, value: i64, bound: &Bound) {
-        if let Some(problem) = bound.problem(value) {
-            self.fail(field, problem);
+        if !bound.contains(value) {
+            self.fail(
+                field,
+                Invalid::Outside {
+                    value,
+                    bound: *bound,
+                },
+            );
         }
     }
 
-    fn warn(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    fn warn(&mut self, field: impl Into<String>, kind: Warning) {
         self.warnings.push(Finding {
             field: field.into(),
-            message: message.into(),
             part: Part::Value,
+            kind,
         });
     }
 
-    fn require(&mut self, ok: bool, field: &str, message: impl FnOnce() -> String) {
+    fn require(&mut self, ok: bool, field: &str, kind: impl FnOnce() -> Invalid) {
         if !ok {
-            self.fail(field, message());
+            self.fail(field, kind());
         }
     }
 
     fn spec(&mut self, spec: &Spec) {
         self.name(&spec.name);
         let version = spec.chart_version();
-        self.require(is_semver(version), "version", || {
-            format!("{version:?} is not a SemVer 2 version (e.g. \"0.1.0\")")
+        self.require(is_semver(version), "version", || Invalid::SemVer {
+            version: version.into(),
         });
         if let Some(version) = &spec.app_version {
             // Helm also turns whitespace and unprintable characters of Chart.yaml into spaces.
             self.require(is_label_value(version), "appVersion", || {
-                format!(
-                    "{version:?} cannot be the `app.kubernetes.io/version` label of the chart's \
-                     objects (at most 63 letters, digits, '-', '_' and '.', starting and ending \
-                     with a letter or digit)"
-                )
+                Invalid::LabelValue {
+                    version: version.clone(),
+                }
             });
         }
         self.image("image", &spec.image);
         if let Some(warning) = image_warning(&spec.image) {
-            self.warn(warning_field("image", &spec.image), warning.to_string());
+            self.warn(warning_field("image", &spec.image), warning);
         }
         self.require(
             spec.image.tag.is_some() || spec.app_version.is_some(),
             "image.tag",
-            || "set `image.tag` or `appVersion` (the tag defaults to appVersion)".into(),
+            || Invalid::TagOrAppVersion,
         );
         let ports = spec.all_ports();
         self.ports(spec, &ports);
@@ -241,11 +247,9 @@ impl Checker {
         self.kube_versions(spec);
         for (i, dep) in spec.dependencies.iter().enumerate() {
             let at = index("dependencies", i);
-            self.require(!dep.name.is_empty(), &join(&at, "name"), || {
-                "must not be empty".into()
-            });
+            self.require(!dep.name.is_empty(), &join(&at, "name"), || Invalid::Empty);
             self.require(!dep.version.is_empty(), &join(&at, "version"), || {
-                "must not be empty".into()
+                Invalid::Empty
             });
             if let Some(alias) = &dep.alias {
                 // Helm's own rule (`^[a-zA-Z0-9_-]+$`); it refuses the chart otherwise.
@@ -253,57 +257,52 @@ impl Checker {
                     && alias
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-                self.require(ok, &join(&at, "alias"), || {
-                    format!("{alias:?} is not an alias Helm takes (letters, digits, '_' and '-')")
+                self.require(ok, &join(&at, "alias"), || Invalid::Alias {
+                    alias: alias.clone(),
                 });
             }
         }
     }
 
     fn name(&mut self, name: &str) {
-        self.require(is_dns_label(name), "name", || {
-            format!(
-                "{name:?} is not a chart name (lowercase letters, digits and '-', starting and \
-                 ending with a letter or digit, at most {MAX_NAME} characters)"
-            )
+        self.require(is_dns_label(name), "name", || Invalid::ChartName {
+            name: name.into(),
         });
-        self.require(name.len() <= MAX_NAME, "name", || {
-            format!(
-                "is {} characters long; at most {MAX_NAME} fit in Kubernetes names",
-                name.len()
-            )
+        self.require(name.len() <= MAX_NAME, "name", || Invalid::NameTooLong {
+            length: name.len(),
         });
     }
 
     fn dns_label(&mut self, field: &str, value: &str) {
-        self.require(is_dns_label(value), field, || {
-            format!(
-                "{value:?} is not a DNS-1123 label (lowercase letters, digits and '-', \
-                 starting and ending with a letter or digit, at most 63 characters)"
-            )
+        self.require(is_dns_label(value), field, || Invalid::DnsLabel {
+            value: value.into(),
         });
     }
 
     fn dns_subdomain(&mut self, field: &str, value: &str) {
         let ok = value.len() <= 253 && value.split('.').all(is_dns_label);
-        self.require(ok, field, || {
-            format!("{value:?} is not a DNS-1123 subdomain")
+        self.require(ok, field, || Invalid::DnsSubdomain {
+            value: value.into(),
         });
     }
 
     fn image(&mut self, at: &str, image: &Image) {
         let repo = &image.repository;
         self.require(is_image_repository(repo), &join(at, "repository"), || {
-            format!("{repo:?} is not an image repository (e.g. \"ghcr.io/acme/app\")")
+            Invalid::ImageRepository {
+                repository: repo.clone(),
+            }
         });
         if let Some(tag) = &image.tag {
-            self.require(is_image_tag(tag), &join(at, "tag"), || {
-                format!("{tag:?} is not an image tag (letters, digits, '_', '.', '-'; at most 128)")
+            self.require(is_image_tag(tag), &join(at, "tag"), || Invalid::ImageTag {
+                tag: tag.clone(),
             });
         }
         if let Some(digest) = &image.digest {
             self.require(is_digest(digest), &join(at, "digest"), || {
-                format!("{digest:?} is not an image digest (e.g. \"sha256:<64 hex digits>\")")
+                Invalid::ImageDigest {
+                    digest: digest.clone(),
+                }
             });
         }
         for (i, secret) in image.pull_secrets.iter().enumerate() {
@@ -313,19 +312,13 @@ impl Checker {
 
     fn ports(&mut self, spec: &Spec, ports: &[Port]) {
         if ports.is_empty() && spec.service.enabled {
-            self.fail(
-                "ports",
-                "declare at least one port (or `port: 8080`), or disable the service",
-            );
+            self.fail("ports", Invalid::NoPorts);
         }
         if ports.is_empty() && spec.ingress.is_some() {
-            self.fail("ingress", "an Ingress needs a port to route to");
+            self.fail("ingress", Invalid::IngressWithoutPort);
         }
         if !spec.service.enabled && spec.ingress.is_some() {
-            self.fail(
-                "ingress",
-                "an Ingress routes through the client Service: enable it",
-            );
+            self.fail("ingress", Invalid::IngressWithoutService);
         }
         if let Some(port) = spec.port {
             self.port_number("port", port);
@@ -341,24 +334,18 @@ impl Checker {
         for (i, port) in ports.iter().enumerate().skip(offset) {
             let at = index("ports", i - offset);
             self.require(is_port_name(&port.name), &join(&at, "name"), || {
-                format!(
-                    "{:?} is not a port name (at most 15 lowercase letters, digits and '-', \
-                     with at least one letter)",
-                    port.name
-                )
+                Invalid::PortName {
+                    name: port.name.clone(),
+                }
             });
             self.port_number(&join(&at, "port"), port.port);
             if !names.insert(port.name.clone()) {
-                self.fail(
-                    join(&at, "name"),
-                    format!("port name {:?} is declared twice", port.name),
-                );
+                let name = port.name.clone();
+                self.fail(join(&at, "name"), Invalid::PortNameTwice { name });
             }
             if !numbers.insert((port.port, port.protocol)) {
-                self.fail(
-                    join(&at, "port"),
-                    format!("port {} is declared twice", port.port),
-                );
+                let port = port.port;
+                self.fail(join(&at, "port"), Invalid::PortTwice { port });
             }
         }
     }
@@ -375,18 +362,18 @@ impl Checker {
             self.require(
                 !RESERVED_VOLUMES.contains(&claim.name.as_str()),
                 &join(&at, "name"),
-                || format!("{:?} is reserved for chartgen's own volumes", claim.name),
+                || Invalid::ReservedVolume {
+                    name: claim.name.clone(),
+                },
             );
             if !names.insert(claim.name.as_str()) {
-                self.fail(
-                    join(&at, "name"),
-                    format!("claim {:?} is declared twice", claim.name),
-                );
+                let name = claim.name.clone();
+                self.fail(join(&at, "name"), Invalid::ClaimTwice { name });
             }
             if self.quantity(&join(&at, "size"), &claim.size, Some(Unit::Bytes))
                 == Some(Quantity::ZERO)
             {
-                self.fail(join(&at, "size"), "must be more than 0");
+                self.fail(join(&at, "size"), Invalid::NoSize);
             }
             if let Some(class) = &claim.storage_class {
                 self.dns_subdomain(&join(&at, "storageClass"), class);
@@ -394,7 +381,7 @@ impl Checker {
             self.require(
                 !claim.access_modes.is_empty(),
                 &join(&at, "accessModes"),
-                || "name at least one access mode".into(),
+                || Invalid::NoAccessMode,
             );
         }
     }
@@ -402,39 +389,55 @@ impl Checker {
     /// A quantity, of `unit` when it has one (a count has none): a quantity that parses but
     /// is most likely in another unit is a warning.
     fn quantity(&mut self, field: &str, value: &str, unit: Option<Unit>) -> Option<Quantity> {
-        if let Some(doubt) = unit.and_then(|unit| quantity::doubt(value, unit)) {
-            self.warn(field, doubt);
+        if let Some(unit) = unit
+            && let Some(doubt) = quantity::doubt(value, unit)
+        {
+            let warning = Warning::UnitDoubt {
+                quantity: value.into(),
+                unit,
+                value: doubt.value,
+                meant: doubt.meant,
+            };
+            self.warn(field, warning);
         }
         match quantity::parse_as(value, unit.unwrap_or(Unit::Bytes)) {
             Ok(q) if q < Quantity::ZERO => {
-                self.fail(field, format!("{value:?} is negative"));
+                let quantity = value.into();
+                self.fail(field, Invalid::Negative { quantity });
                 None
             }
             Ok(q) => Some(q),
-            Err(hint) => {
-                self.fail(
-                    field,
-                    format!("{value:?} is not a Kubernetes quantity{hint}"),
-                );
+            Err(quantity::NotAQuantity { meant }) => {
+                let quantity = value.into();
+                self.fail(field, Invalid::Quantity { quantity, meant });
                 None
             }
         }
     }
 
     fn probes(&mut self, probes: &Probes, ports: &[Port]) {
+        // Kubernetes takes a successThreshold other than 1 from readiness probes only.
         let all = [
-            ("probes.liveness", ProbeChoice::given(&probes.liveness)),
-            ("probes.readiness", ProbeChoice::given(&probes.readiness)),
-            ("probes.startup", probes.startup.as_ref()),
+            (
+                "probes.liveness",
+                ProbeChoice::given(&probes.liveness),
+                false,
+            ),
+            (
+                "probes.readiness",
+                ProbeChoice::given(&probes.readiness),
+                true,
+            ),
+            ("probes.startup", probes.startup.as_ref(), false),
         ];
-        for (at, probe) in all {
+        for (at, probe, counts_successes) in all {
             if let Some(probe) = probe {
-                self.probe(at, probe, ports);
+                self.probe(at, probe, counts_successes, ports);
             }
         }
     }
 
-    fn probe(&mut self, at: &str, probe: &Probe, ports: &[Port]) {
+    fn probe(&mut self, at: &str, probe: &Probe, counts_successes: bool, ports: &[Port]) {
         let kinds = [
             probe.http.is_some(),
             probe.tcp == Some(true),
@@ -442,17 +445,15 @@ impl Checker {
             probe.grpc.is_some(),
         ];
         let count = kinds.iter().filter(|k| **k).count();
-        self.require(count == 1, at, || {
-            "set exactly one of `http` (a path), `tcp: true`, `exec` (a command), `grpc`".into()
-        });
+        self.require(count == 1, at, || Invalid::ProbeKind);
         if let Some(path) = &probe.http {
             self.require(path.starts_with('/'), &join(at, "http"), || {
-                format!("{path:?} is not an absolute URL path (start it with '/')")
+                Invalid::ProbePath { path: path.clone() }
             });
         }
         if let Some(command) = &probe.exec {
             self.require(!command.is_empty(), &join(at, "exec"), || {
-                "command is empty".into()
+                Invalid::EmptyCommand
             });
         }
         if probe.exec.is_none() {
@@ -465,12 +466,9 @@ impl Checker {
         }
         if let Some(threshold) = probe.success_threshold
             && threshold != 1
-            && !at.ends_with("readiness")
+            && !counts_successes
         {
-            self.fail(
-                join(at, "successThreshold"),
-                "must be 1 for liveness and startup probes",
-            );
+            self.fail(join(at, "successThreshold"), Invalid::SuccessThreshold);
         }
     }
 
@@ -478,10 +476,11 @@ impl Checker {
         let field = join(at, "port");
         match &probe.port {
             None if ports.is_empty() => {
-                self.fail(at, "there is no port to probe: declare one, or use `exec`");
+                self.fail(at, Invalid::NoPortToProbe);
             }
             Some(PortRef::Name(name)) if !ports.iter().any(|p| &p.name == name) => {
-                self.fail(field, format!("no port named {name:?} is declared"));
+                let name = name.clone();
+                self.fail(field, Invalid::NoSuchPort { name });
             }
             Some(PortRef::Number(n)) => self.port_number(&field, *n),
             _ => {}
@@ -491,30 +490,25 @@ impl Checker {
     fn strategy(&mut self, strategy: &Strategy, replicas: i64) {
         let rolling = strategy.kind == StrategyKind::RollingUpdate;
         if let Some(partition) = strategy.partition {
-            self.require(rolling, "strategy.partition", || {
-                "only applies to `type: RollingUpdate`".into()
-            });
+            self.require(rolling, "strategy.partition", || Invalid::RollingUpdateOnly);
             // Within replicas, itself within int32.
             self.require(
                 (0..=replicas.max(0)).contains(&partition),
                 "strategy.partition",
-                || format!("must be between 0 and replicas ({replicas})"),
+                || Invalid::Partition { replicas },
             );
         }
         if let Some(max) = &strategy.max_unavailable {
             self.require(rolling, "strategy.maxUnavailable", || {
-                "only applies to `type: RollingUpdate`".into()
+                Invalid::RollingUpdateOnly
             });
+            let bound = bounds::POSITIVE;
             let ok = match max {
-                IntOrPercent::Int(n) => bounds::POSITIVE.contains(*n),
+                IntOrPercent::Int(n) => bound.contains(*n),
                 IntOrPercent::Percent(p) => is_percent(p),
             };
-            self.require(ok, "strategy.maxUnavailable", || {
-                format!(
-                    "must be a number of pods ({} to {}) or a percentage such as \"25%\"",
-                    bounds::POSITIVE.min,
-                    bounds::POSITIVE.max
-                )
+            self.require(ok, "strategy.maxUnavailable", || Invalid::MaxUnavailable {
+                bound,
             });
         }
     }
@@ -527,27 +521,25 @@ impl Checker {
             self.require(
                 ports.iter().any(|p| &p.name == target),
                 "service.targetPort",
-                || format!("no port named {target:?} is declared"),
+                || Invalid::NoSuchPort {
+                    name: target.clone(),
+                },
             );
         }
         if let Some(node_port) = service.node_port {
             self.require(
                 service.kind != ServiceType::ClusterIP,
                 "service.nodePort",
-                || "only applies to `type: NodePort` or `type: LoadBalancer`".into(),
+                || Invalid::NodePortType,
             );
             self.port_number("service.nodePort", node_port);
             if bounds::PORT.contains(node_port) && !DEFAULT_NODE_PORTS.contains(&node_port) {
-                self.warn(
-                    "service.nodePort",
-                    format!(
-                        "{node_port} is outside the node port range clusters have by default \
-                         ({}-{}): the API server takes it only if its \
-                         --service-node-port-range includes it",
-                        DEFAULT_NODE_PORTS.start(),
-                        DEFAULT_NODE_PORTS.end()
-                    ),
-                );
+                let warning = Warning::NodePortRange {
+                    port: node_port,
+                    first: *DEFAULT_NODE_PORTS.start(),
+                    last: *DEFAULT_NODE_PORTS.end(),
+                };
+                self.warn("service.nodePort", warning);
             }
         }
     }
@@ -566,48 +558,34 @@ impl Checker {
             )
             .chain(config_env.map(|k| (join("config.env", k), k, Part::Key)));
         self.unique_env_names(names.map(|(field, name, part)| (field, name.as_str(), part)));
-        let mut keys: HashMap<&str, String> = HashMap::new();
+        // Each secret's key of the Secret, where it was set, and whether `key` set it.
+        let mut keys: HashMap<&str, (String, bool)> = HashMap::new();
         for (i, secret) in spec.secrets.iter().enumerate() {
             let at = index("secrets", i);
-            let field = join(&at, if secret.key.is_some() { "key" } else { "name" });
+            let keyed = secret.key.is_some();
+            let field = join(&at, if keyed { "key" } else { "name" });
             self.key(&field, secret.key());
-            if let Some(first) = keys.insert(secret.key(), field.clone())
-                && secret.key.is_some()
+            // Two secrets keyed by their names are one variable twice, reported as such.
+            if let Some((first, first_keyed)) = keys.insert(secret.key(), (field.clone(), keyed))
+                && (keyed || first_keyed)
             {
-                self.fail(
-                    field,
-                    format!(
-                        "key {:?} of the Secret is already used by `{first}`",
-                        secret.key()
-                    ),
-                );
+                let key = secret.key().into();
+                self.fail(field, Invalid::SecretKeyTwice { key, first });
             }
             if secret.value.is_some() && !secret.not_secret {
-                self.fail(
-                    join(&at, "value"),
-                    "a secret's value would be written into the chart: use `generate: true`, \
-                     give it at install time (--set secrets.NAME=...) or use existingSecret; \
-                     add `notSecret: true` if it is not secret",
-                );
+                self.fail(join(&at, "value"), Invalid::SecretValue);
             }
             if secret.not_secret && secret.value.as_deref() == Some("") {
-                self.fail(
-                    join(&at, "value"),
-                    "an empty value is no default: leave `value` out, and give it at install time",
-                );
+                self.fail(join(&at, "value"), Invalid::EmptyValue);
             }
             if secret.generate && secret.value.is_some() {
-                self.fail(
-                    join(&at, "generate"),
-                    "a value cannot be both given and generated",
-                );
+                self.fail(join(&at, "generate"), Invalid::GivenAndGenerated);
             }
         }
         if let Some(config) = &spec.config {
             for file in config.files.keys().filter(|file| !is_config_key(file)) {
-                let message =
-                    format!("{file:?} is not a file name (letters, digits, '-', '_', '.')");
-                self.fail_at(Part::Key, join("config.files", file), message);
+                let kind = Invalid::FileName { file: file.clone() };
+                self.fail_at(Part::Key, join("config.files", file), kind);
             }
         }
     }
@@ -623,7 +601,7 @@ impl Checker {
             c.files.keys().map(|f| {
                 (
                     join("config.files", f),
-                    format!("{}/{f}", config_dir(spec, c)),
+                    format!("{}/{f}", spec.config_dir(c)),
                 )
             })
         });
@@ -648,27 +626,22 @@ impl Checker {
             let ok = plain
                 && !path.trim_matches('/').is_empty()
                 && !parts.iter().any(|part| matches!(*part, "" | "." | ".."));
-            self.require(ok, &index("emptyDirs", i), || {
-                format!(
-                    "{path:?} is not a folder chartgen can mount (letters, digits, '/', '.', '_' \
-                     and '-', below the root, each part a name: no '.', '..' or '//')"
-                )
+            self.require(ok, &index("emptyDirs", i), || Invalid::MountFolder {
+                path: path.clone(),
             });
         }
         let mut seen: HashMap<String, String> = HashMap::new();
         for (field, path) in claims.chain(config).chain(secret_files).chain(empty_dirs) {
-            self.require(path.starts_with('/'), &field, || {
-                format!("{path:?} is not an absolute path")
+            self.require(path.starts_with('/'), &field, || Invalid::RelativePath {
+                path: path.clone(),
             });
             // The container sees `/data/.` and `//data` as `/data`; the API compares text.
             let path = normalized(&path);
-            self.require(path != "/tmp", &field, || {
-                "every chart mounts an emptyDir at /tmp already".into()
-            });
+            self.require(path != "/tmp", &field, || Invalid::TmpMounted);
             match seen.get(&path) {
                 Some(first) => {
-                    let message = format!("{path:?} is already mounted by `{first}`");
-                    self.fail(field, message);
+                    let first = first.clone();
+                    self.fail(field, Invalid::MountedTwice { path, first });
                 }
                 None => {
                     seen.insert(path, field);
@@ -684,46 +657,41 @@ impl Checker {
             let at = index("hooks", i);
             self.dns_label(&join(&at, "name"), &hook.name);
             self.require(hook.name.len() <= MAX_HOOK_NAME, &join(&at, "name"), || {
-                format!("is longer than {MAX_HOOK_NAME} characters (it ends the Job's name)")
+                Invalid::HookNameLength { max: MAX_HOOK_NAME }
             });
             if !names.insert(hook.name.as_str()) {
-                self.fail(
-                    join(&at, "name"),
-                    format!("hook {:?} is declared twice", hook.name),
-                );
+                let name = hook.name.clone();
+                self.fail(join(&at, "name"), Invalid::HookTwice { name });
             }
             self.require(!hook.events.is_empty(), &join(&at, "events"), || {
-                "name at least one event (e.g. pre-install)".into()
+                Invalid::NoEvent
             });
             self.require(
                 !hook.delete_policy.is_empty(),
                 &join(&at, "deletePolicy"),
-                || "name at least one policy (e.g. before-hook-creation)".into(),
+                || Invalid::NoDeletePolicy,
             );
             self.hook_job(&at, spec, hook);
             if let Some(image) = &hook.image {
                 self.image(&join(&at, "image"), image);
                 // A hook runs once per release event: only `latest` is worth a word.
-                if image_warning(image) == Some(ImageWarning::Latest) {
+                if image_warning(image) == Some(Warning::LatestTag) {
                     let at = join(&at, "image");
-                    self.warn(warning_field(&at, image), ImageWarning::Latest.to_string());
+                    self.warn(warning_field(&at, image), Warning::LatestTag);
                 }
                 // The app's tag names the app's image: another repository has other tags.
                 self.require(
                     image.tag.is_some() || image.digest.is_some(),
                     &join(&at, "image"),
-                    || {
-                        format!(
-                            "{:?} has no tag or digest: set `tag` or `digest` ({PINNED})",
-                            image.repository
-                        )
+                    || Invalid::HookImageUnpinned {
+                        repository: image.repository.clone(),
                     },
                 );
                 // Hook pods pull with the chart's `imagePullSecrets`, like every pod of it.
                 self.require(
                     image.pull_secrets.is_empty(),
                     &join(&join(&at, "image"), "pullSecrets"),
-                    || "hook pods pull with the app's `image.pullSecrets`: list them there".into(),
+                    || Invalid::HookPullSecrets,
                 );
             }
         }
@@ -743,46 +711,27 @@ impl Checker {
         self.unique_env_names(env.chain(secrets.clone()));
         for (field, name, _) in secrets {
             match spec.secrets.iter().position(|s| s.name == name) {
-                None => self.fail(field, format!("no secret named {name:?} is declared")),
-                Some(j) if spec.secrets[j].file.is_some() => self.fail(
-                    field,
-                    format!("`secrets[{j}]` is mounted as a file; hooks read secrets as variables"),
-                ),
+                None => {
+                    let name = name.into();
+                    self.fail(field, Invalid::NoSuchSecret { name });
+                }
+                Some(j) if spec.secrets[j].file.is_some() => {
+                    let secret = index("secrets", j);
+                    self.fail(field, Invalid::SecretIsFile { secret });
+                }
                 Some(_) => {}
             }
         }
         // The chart's Secret is created with the release, after pre-install hooks have run.
         if !hook.secrets.is_empty() && hook.events.contains(&HookEvent::PreInstall) {
-            self.warn(
-                join(at, "secrets"),
-                "a pre-install hook runs before the chart's Secret exists: its pod waits for it \
-                 until the install times out, unless existingSecret names a Secret that exists",
-            );
+            self.warn(join(at, "secrets"), Warning::PreInstallSecrets);
         }
         self.env_sources(&join(at, "env"), &hook.env);
         self.env_from(&join(at, "envFrom"), &hook.env_from);
         if let Some(resources) = &hook.resources {
             self.resources(&join(at, "resources"), resources);
         }
-        let job = [
-            ("backoffLimit", hook.backoff_limit, &bounds::COUNT),
-            (
-                "ttlSecondsAfterFinished",
-                hook.ttl_seconds_after_finished,
-                &bounds::COUNT,
-            ),
-            (
-                "activeDeadlineSeconds",
-                hook.active_deadline_seconds,
-                &bounds::DEADLINE,
-            ),
-            (
-                "terminationGracePeriodSeconds",
-                hook.termination_grace_period_seconds,
-                &bounds::SECONDS,
-            ),
-        ];
-        for (key, value, bound) in job {
+        for (key, value, bound) in hook.job_settings() {
             if let Some(value) = value {
                 self.bound(&join(at, key), value, bound);
             }
@@ -794,14 +743,17 @@ impl Checker {
         let mut seen: HashMap<&str, String> = HashMap::new();
         for (field, name, part) in names {
             if !is_env_name(name) {
-                let message = format!(
-                    "{name:?} is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)"
-                );
-                self.fail_at(part, &field, message);
+                let kind = Invalid::EnvName { name: name.into() };
+                self.fail_at(part, &field, kind);
             }
-            if let Some(first) = seen.insert(name, field.clone()) {
-                let message = format!("variable {name:?} is already set by `{first}`");
-                self.fail_at(part, field, message);
+            match seen.get(name) {
+                Some(first) => {
+                    let (name, first) = (name.into(), first.clone());
+                    self.fail_at(part, field, Invalid::VariableTwice { name, first });
+                }
+                None => {
+                    seen.insert(name, field);
+                }
             }
         }
     }
@@ -820,9 +772,7 @@ impl Checker {
                 source.resource_field_ref.is_some(),
             ];
             self.require(set.iter().filter(|s| **s).count() == 1, &at, || {
-                "set exactly one of `secretKeyRef`, `configMapKeyRef`, `fieldRef`, \
-                 `resourceFieldRef`"
-                    .into()
+                Invalid::EnvSourceCount
             });
             let keys = [
                 ("secretKeyRef", &source.secret_key_ref),
@@ -839,15 +789,16 @@ impl Checker {
                 let at = join(&at, "fieldRef");
                 let path = &field.field_path;
                 self.require(is_pod_field(path), &join(&at, "fieldPath"), || {
-                    format!(
-                        "{path:?} is not a pod field Kubernetes exposes as a variable ({}, or \
-                         metadata.labels['KEY'], metadata.annotations['KEY'])",
-                        POD_FIELDS.join(", ")
-                    )
+                    Invalid::PodField {
+                        path: path.clone(),
+                        fields: &POD_FIELDS,
+                    }
                 });
                 if let Some(version) = &field.api_version {
                     self.require(version == "v1", &join(&at, "apiVersion"), || {
-                        format!("{version:?} is not \"v1\", the only version of pod fields")
+                        Invalid::PodFieldVersion {
+                            version: version.clone(),
+                        }
                     });
                 }
             }
@@ -862,27 +813,27 @@ impl Checker {
         self.require(
             CONTAINER_RESOURCES.contains(&resource),
             &join(at, "resource"),
-            || {
-                format!(
-                    "{resource:?} is not a container resource Kubernetes exposes ({})",
-                    CONTAINER_RESOURCES.join(", ")
-                )
+            || Invalid::ContainerResource {
+                resource: resource.into(),
+                resources: &CONTAINER_RESOURCES,
             },
         );
-        if let Some(divisor) = &field.divisor {
-            let allowed: &[&str] = if resource.ends_with(".cpu") {
+        // A divisor is judged against a known resource; an unknown one is its own problem.
+        if CONTAINER_RESOURCES.contains(&resource)
+            && let Some(divisor) = &field.divisor
+        {
+            let divisors: &'static [&'static str] = if resource.ends_with(".cpu") {
                 &CPU_DIVISORS
             } else {
                 &BYTE_DIVISORS
             };
             self.require(
-                allowed.contains(&divisor.as_str()),
+                divisors.contains(&divisor.as_str()),
                 &join(at, "divisor"),
-                || {
-                    format!(
-                        "{divisor:?} is not a divisor of {resource} ({})",
-                        allowed.join(", ")
-                    )
+                || Invalid::Divisor {
+                    divisor: divisor.clone(),
+                    resource: resource.into(),
+                    divisors,
                 },
             );
         }
@@ -897,9 +848,7 @@ impl Checker {
                 ("configMapRef", &source.config_map_ref),
             ];
             let set: Vec<_> = refs.iter().filter(|(_, r)| r.is_some()).collect();
-            self.require(set.len() == 1, &at, || {
-                "set exactly one of `secretRef`, `configMapRef`".into()
-            });
+            self.require(set.len() == 1, &at, || Invalid::EnvFromCount);
             for (kind, reference) in refs {
                 if let Some(reference) = reference {
                     self.dns_subdomain(&join(&join(&at, kind), "name"), &reference.name);
@@ -907,7 +856,9 @@ impl Checker {
             }
             if let Some(prefix) = &source.prefix {
                 self.require(is_env_name(prefix), &join(&at, "prefix"), || {
-                    format!("{prefix:?} does not start a variable name ([A-Za-z_][A-Za-z0-9_]*)")
+                    Invalid::EnvPrefix {
+                        prefix: prefix.clone(),
+                    }
                 });
             }
         }
@@ -915,8 +866,8 @@ impl Checker {
 
     /// A key of a Secret or ConfigMap.
     fn key(&mut self, field: &str, key: &str) {
-        self.require(is_config_key(key), field, || {
-            format!("{key:?} is not a Secret or ConfigMap key (letters, digits, '-', '_', '.')")
+        self.require(is_config_key(key), field, || Invalid::ConfigKey {
+            key: key.into(),
         });
     }
 
@@ -928,10 +879,11 @@ impl Checker {
             if let (Some(request), Some(limit)) = (request, resources.limits.get(name))
                 && quantity::parse(limit).is_ok_and(|limit| request > limit)
             {
-                self.fail(
-                    join(&requests, name),
-                    format!("{value:?} is more than its limit {limit}"),
-                );
+                let kind = Invalid::OverLimit {
+                    request: value.clone(),
+                    limit: limit.clone(),
+                };
+                self.fail(join(&requests, name), kind);
             }
         }
         for (name, value) in &resources.limits {
@@ -950,7 +902,7 @@ impl Checker {
             self.require(
                 budget.min_available.is_none() || budget.max_unavailable.is_none(),
                 "disruptionBudget",
-                || "set minAvailable or maxUnavailable, not both".into(),
+                || Invalid::MinAndMaxAvailable,
             );
             let counts = [
                 ("disruptionBudget.minAvailable", &budget.min_available),
@@ -962,32 +914,30 @@ impl Checker {
                     Some(IntOrPercent::Int(n)) => bounds::COUNT.contains(*n),
                     Some(IntOrPercent::Percent(p)) => p == "0%" || is_percent(p),
                 };
-                self.require(ok, field, || {
-                    "must be a number of pods (0 or more) or a percentage such as \"50%\"".into()
-                });
+                self.require(ok, field, || Invalid::DisruptionCount);
             }
         }
         if let Some(metrics) = &spec.metrics {
             self.require(
                 ports.iter().any(|p| p.name == metrics.port),
                 "metrics.port",
-                || format!("no port named {:?} is declared", metrics.port),
+                || Invalid::NoSuchPort {
+                    name: metrics.port.clone(),
+                },
             );
             self.require(metrics.path.starts_with('/'), "metrics.path", || {
-                format!("{:?} is not an absolute URL path", metrics.path)
+                Invalid::UrlPath {
+                    path: metrics.path.clone(),
+                }
             });
             self.require(is_duration(&metrics.interval), "metrics.interval", || {
-                format!(
-                    "{:?} is not a duration such as \"30s\" or \"1m\"",
-                    metrics.interval
-                )
+                Invalid::Duration {
+                    duration: metrics.interval.clone(),
+                }
             });
         }
         if spec.volume_permissions && spec.storage.is_empty() {
-            self.fail(
-                "volumePermissions",
-                "there is no storage to give permissions on",
-            );
+            self.fail("volumePermissions", Invalid::NoStorage);
         }
     }
 
@@ -1077,27 +1027,22 @@ impl Checker {
             let range = match text.parse::<KubeRange>() {
                 Ok(range) => range,
                 Err(problem) => {
-                    let message =
-                        format!("{text:?} is not a Helm kubeVersion constraint: {problem}");
-                    return self.fail("kubeVersion", message);
+                    let text = text.clone();
+                    let kind = Invalid::KubeVersionConstraint { text, problem };
+                    return self.fail("kubeVersion", kind);
                 }
             };
             let Some(first) = range.oldest() else {
-                return self.fail(
-                    "kubeVersion",
-                    format!("{text:?} admits no Kubernetes 1.x release"),
-                );
+                let text = text.clone();
+                return self.fail("kubeVersion", Invalid::NoKubeRelease { text });
             };
             if !range.admits_prereleases() {
-                self.warn(
-                    "kubeVersion",
-                    format!(
-                        "EKS and GKE report versions such as v{first}.4-eks-1a2b3c4, which Helm \
-                         takes for pre-releases that {text:?} does not admit: `helm install` \
-                         refuses the chart there. Admit them with a pre-release on the lower \
-                         bound (e.g. \">={first}.0-0\")"
-                    ),
-                );
+                let text = text.clone();
+                let warning = Warning::NoPrereleases {
+                    text,
+                    oldest: first,
+                };
+                self.warn("kubeVersion", warning);
             }
             oldest = Some(first);
         }
@@ -1106,33 +1051,29 @@ impl Checker {
                 "strategy.maxUnavailable",
                 spec.strategy.max_unavailable.is_some(),
                 STATEFULSET_MAX_UNAVAILABLE,
-                "pods are replaced one at a time",
+                Fallback::OneAtATime,
             ),
             (
                 "retention",
                 spec.retention.is_some(),
                 STATEFULSET_CLAIM_RETENTION,
-                "claims are kept whatever the policy says",
+                Fallback::ClaimsKept,
             ),
         ];
-        for (field, used, gated, otherwise) in fields {
-            let needed = gated.on_by_default;
+        for (field, used, gated, fallback) in fields {
             match (used, oldest, &spec.kube_version) {
-                (true, Some(oldest), Some(text)) if oldest < needed => self.warn(
-                    field,
-                    format!(
-                        "kubeVersion {text:?} admits Kubernetes {oldest}, which drops it unless \
-                         {gated} is on: there, {otherwise}"
-                    ),
-                ),
-                (true, None, _) if gated.ga.is_none() => self.warn(
-                    field,
-                    format!(
-                        "Kubernetes drops it unless {gated} is on: there, {otherwise}. Once \
-                         every cluster you target runs {needed} or newer, say so: \
-                         `kubeVersion: \">={needed}.0-0\"`"
-                    ),
-                ),
+                (true, Some(oldest), Some(text)) if oldest < gated.on_by_default => {
+                    let warning = Warning::GatedBelow {
+                        text: text.clone(),
+                        oldest,
+                        gated,
+                        fallback,
+                    };
+                    self.warn(field, warning);
+                }
+                (true, None, _) if gated.ga.is_none() => {
+                    self.warn(field, Warning::Gated { gated, fallback });
+                }
                 _ => {}
             }
         }
@@ -1147,21 +1088,16 @@ impl Checker {
             .is_some_and(|v| matches!(v, "1" | "t" | "T" | "true" | "TRUE" | "True"));
         let token = spec.service_account.automount || annotation(VAULT_TOKEN_VOLUME).is_some();
         if inject && !token {
-            self.warn(
-                join("podAnnotations", VAULT_INJECT),
-                format!(
-                    "the Vault agent injector logs in with the pod's ServiceAccount token, which \
-                     these pods do not mount: set `serviceAccount: {{automount: true}}`, or name \
-                     a projected token volume (values.yaml `extraVolumes`) in \
-                     `{VAULT_TOKEN_VOLUME}`"
-                ),
-            );
+            let warning = Warning::VaultToken {
+                token_volume: VAULT_TOKEN_VOLUME,
+            };
+            self.warn(join("podAnnotations", VAULT_INJECT), warning);
         }
     }
 
     fn ingress(&mut self, ingress: &Ingress) {
         self.require(!ingress.hosts.is_empty(), "ingress.hosts", || {
-            "name at least one host".into()
+            Invalid::NoHost
         });
         for (i, host) in ingress.hosts.iter().enumerate() {
             let at = index("ingress.hosts", i);
@@ -1170,7 +1106,9 @@ impl Checker {
                 self.require(
                     path.path.starts_with('/'),
                     &index(&join(&at, "paths"), j),
-                    || format!("{:?} is not an absolute URL path", path.path),
+                    || Invalid::UrlPath {
+                        path: path.path.clone(),
+                    },
                 );
             }
         }
@@ -1194,12 +1132,12 @@ impl Checker {
 
 /// How loosely `image` is pinned, if at all: a digest pins it; a tag (`latest` the least), or
 /// the appVersion in its place, leaves it to the registry.
-fn image_warning(image: &Image) -> Option<ImageWarning> {
+fn image_warning(image: &Image) -> Option<Warning> {
     match (&image.digest, image.tag.as_deref()) {
         (Some(_), _) => None,
-        (None, Some("latest")) => Some(ImageWarning::Latest),
-        (None, Some(_)) => Some(ImageWarning::NoDigest),
-        (None, None) => Some(ImageWarning::NoTag),
+        (None, Some("latest")) => Some(Warning::LatestTag),
+        (None, Some(_)) => Some(Warning::NoDigest),
+        (None, None) => Some(Warning::NoTag),
     }
 }
 
@@ -1209,14 +1147,6 @@ fn warning_field(at: &str, image: &Image) -> String {
         Some(_) => join(at, "tag"),
         None => at.to_string(),
     }
-}
-
-/// The directory config files are mounted into.
-pub fn config_dir(spec: &Spec, config: &Config) -> String {
-    config
-        .mount_path
-        .clone()
-        .unwrap_or_else(|| format!("/etc/{}", spec.name))
 }
 
 pub fn is_dns_label(s: &str) -> bool {
@@ -1372,7 +1302,7 @@ mod tests {
 
     /// BASE pins its image by tag alone, which every spec like it is warned about.
     fn is_pin_warning(warning: &Problem) -> bool {
-        warning.message == ImageWarning::NoDigest.to_string()
+        warning.kind == Kind::Warning(Warning::NoDigest)
     }
 
     fn messages(extra: &str) -> Vec<String> {
@@ -1381,7 +1311,7 @@ mod tests {
             Ok(_) => vec![],
             Err(Error::Spec { problems, .. }) => problems
                 .into_iter()
-                .map(|p| format!("{}: {}", p.field, p.message))
+                .map(|p| format!("{}: {}", p.field, p.kind))
                 .collect(),
             Err(other) => panic!("{other}"),
         }
@@ -1393,7 +1323,7 @@ mod tests {
             .unwrap()
             .into_iter()
             .filter(|w| !is_pin_warning(w))
-            .map(|p| format!("{}: {}", p.field, p.message))
+            .map(|p| format!("{}: {}", p.field, p.kind))
             .collect()
     }
 
@@ -1640,11 +1570,11 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].field, "service.nodePort");
         assert!(
-            warnings[0].message.starts_with(
+            warnings[0].kind.to_string().starts_with(
                 "8080 is outside the node port range clusters have by default (30000-32767)"
             ),
             "{}",
-            warnings[0].message
+            warnings[0].kind
         );
     }
 
@@ -1697,11 +1627,45 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_key_is_used_once_whichever_secret_names_it() {
+        let got = messages(
+            "secrets:\n  - {name: A, key: B, generate: true}\n  - {name: B, generate: true}\n",
+        );
+        assert_eq!(
+            got,
+            ["secrets[1].name: key \"B\" of the Secret is already used by `secrets[0].key`"]
+        );
+    }
+
+    #[test]
     fn variables_are_unique_across_env_secrets_and_config() {
         let got = messages("env:\n  TOKEN: x\nsecrets:\n  - name: TOKEN\n");
         assert_eq!(
             got,
             ["secrets[0].name: variable \"TOKEN\" is already set by `env.TOKEN`"]
+        );
+    }
+
+    #[test]
+    fn a_variable_set_three_times_names_the_first_each_time() {
+        let got = messages("secrets:\n  - name: A\n  - name: A\n  - name: A\n");
+        assert_eq!(
+            got,
+            [
+                "secrets[1].name: variable \"A\" is already set by `secrets[0].name`",
+                "secrets[2].name: variable \"A\" is already set by `secrets[0].name`",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_resource_is_reported_without_its_divisor() {
+        let env = "env:\n  X: {resourceFieldRef: {resource: limits.gpu, divisor: 2m}}\n";
+        let got = messages(env);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].starts_with("env.X.resourceFieldRef.resource: "),
+            "{got:?}"
         );
     }
 
@@ -1721,7 +1685,7 @@ mod tests {
             .unwrap()
             .into_iter()
             .filter(|w| !is_pin_warning(w))
-            .map(|w| format!("{}:{}: {}", w.pos.unwrap().line, w.field, w.message))
+            .map(|w| format!("{}:{}: {}", w.pos.unwrap().line, w.field, w.kind))
             .collect();
         assert_eq!(
             warnings,

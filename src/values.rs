@@ -5,9 +5,8 @@ use serde_json::{Map, Value, json};
 
 use crate::bounds::{self, Bound};
 use crate::effect::Effect;
+use crate::entry::{Entry, Node, document};
 use crate::spec::*;
-use crate::validate::config_dir;
-use crate::yaml::{Entry, document};
 
 /// The rendered values.yaml, from its `entries`.
 pub fn values_yaml(spec: &Spec, entries: &[Entry]) -> String {
@@ -19,8 +18,38 @@ pub fn values_yaml(spec: &Spec, entries: &[Entry]) -> String {
     out
 }
 
+/// values.yaml's entries: its sections, in the order it shows them.
 pub fn entries(spec: &Spec) -> Vec<Entry> {
-    let mut entries = vec![
+    [
+        workload(spec),
+        names(),
+        identity(spec),
+        security(spec),
+        container(spec),
+        exposure(spec),
+        container_resources(spec),
+        probes(spec),
+        rollout(spec),
+        storage(spec),
+        environment(spec),
+        hooks(spec),
+        scheduling(spec),
+        lifecycle(spec),
+        extras(spec),
+        disruption_budget(spec),
+        network_policy(spec),
+        metrics(spec),
+        volume_permissions(spec),
+        tests(spec),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// How many pods run which image.
+fn workload(spec: &Spec) -> Vec<Entry> {
+    vec![
         Entry::data(
             "replicaCount",
             "Number of pods in the StatefulSet.",
@@ -38,6 +67,12 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             "type": "array",
             "items": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" } } },
         })),
+    ]
+}
+
+/// What the resources are called.
+fn names() -> Vec<Entry> {
+    vec![
         Entry::data(
             "nameOverride",
             "Replaces the chart name in resource names.",
@@ -50,6 +85,12 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             "",
         )
         .effect(Effect::NeedsRecreate),
+    ]
+}
+
+/// Who the pods run as and how they are marked.
+fn identity(spec: &Spec) -> Vec<Entry> {
+    vec![
         service_account(&spec.service_account),
         strings(
             "podAnnotations",
@@ -57,6 +98,11 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             &spec.pod_annotations,
         ),
         strings("podLabels", "Labels added to each pod.", &spec.pod_labels),
+    ]
+}
+
+fn security(spec: &Spec) -> Vec<Entry> {
+    vec![
         Entry::data(
             "podSecurityContext",
             "Pod-level security settings (restricted Pod Security Standard by default).",
@@ -73,6 +119,12 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
                 .map_or_else(default_security_context, wire),
         )
         .schema(security_context_schema()),
+    ]
+}
+
+/// What the application container runs and listens on.
+fn container(spec: &Spec) -> Vec<Entry> {
+    vec![
         Entry::data(
             "command",
             "Command (entrypoint) of the application container; the image's when empty.",
@@ -94,23 +146,36 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             "required": spec.all_ports().iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
             "additionalProperties": false,
         })),
-    ];
-    if spec.service.enabled {
-        entries.push(service(spec));
-    }
-    if let Some(ingress) = &spec.ingress {
-        entries.push(self::ingress(ingress));
-    }
-    entries.extend([
+    ]
+}
+
+/// How clients reach the pods: the Service and an Ingress in front of it.
+fn exposure(spec: &Spec) -> Vec<Entry> {
+    let service = spec.service.enabled.then(|| service(spec));
+    service
+        .into_iter()
+        .chain(spec.ingress.iter().map(ingress))
+        .collect()
+}
+
+fn container_resources(spec: &Spec) -> Vec<Entry> {
+    vec![Entry::data(
+        "resources",
+        "CPU and memory requests and limits of the application container. Without them in the\n\
+         spec, a small app's: size them for yours. No CPU limit on purpose: it throttles\n\
+         latency-sensitive apps; set resources.limits.cpu to have one.",
+        resources(spec.resources.as_ref()),
+    )]
+}
+
+fn probes(spec: &Spec) -> Vec<Entry> {
+    vec![
         Entry::data(
-            "resources",
-            "CPU and memory requests and limits of the application container. Without them in the\n\
-             spec, a small app's: size them for yours. No CPU limit on purpose: it throttles\n\
-             latency-sensitive apps; set resources.limits.cpu to have one.",
-            resources(spec.resources.as_ref()),
-        ),
-        Entry::data("livenessProbe", "Restarts the container when it fails.", probe(spec, &spec.liveness()))
-            .schema(probe_schema()),
+            "livenessProbe",
+            "Restarts the container when it fails.",
+            probe(spec, &spec.liveness()),
+        )
+        .schema(probe_schema()),
         Entry::data(
             "readinessProbe",
             "Takes the pod out of the client Service while it fails.",
@@ -123,6 +188,12 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             probe(spec, &spec.probes.startup),
         )
         .schema(probe_schema()),
+    ]
+}
+
+/// How pods are started and replaced.
+fn rollout(spec: &Spec) -> Vec<Entry> {
+    vec![
         Entry::data(
             "podManagementPolicy",
             "OrderedReady starts pods one by one; Parallel starts them all at once.\nImmutable: changing it needs the StatefulSet recreated.",
@@ -132,25 +203,17 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
         .effect(Effect::NeedsRecreate),
         Entry::data("updateStrategy", "How pods are replaced on upgrade.", update_strategy(&spec.strategy))
             .effect(Effect::Updates)
-            .schema(json!({
-                "type": "object",
-                "required": ["type"],
-                "properties": {
-                    "type": one_of(&["RollingUpdate", "OnDelete"]),
-                    "rollingUpdate": {
-                        "type": "object",
-                        "additionalProperties": false,
-                        "properties": {
-                            "partition": bounds::COUNT.schema(),
-                            "maxUnavailable": int_or_percent_schema(&bounds::POSITIVE, "^[0-9]+%$"),
-                        },
-                    },
-                },
-                "additionalProperties": false,
-            })),
-    ]);
-    if !spec.storage.is_empty() {
-        entries.push(Entry::data(
+            .schema(update_strategy_schema()),
+    ]
+}
+
+/// Per-pod volumes, and what becomes of their claims.
+fn storage(spec: &Spec) -> Vec<Entry> {
+    if spec.storage.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        Entry::data(
             "persistentVolumeClaimRetentionPolicy",
             "Whether claims are kept when the StatefulSet is deleted or scaled down.",
             retention(spec.retention.as_ref()),
@@ -160,23 +223,101 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             "properties": { "whenDeleted": one_of(&["Retain", "Delete"]), "whenScaled": one_of(&["Retain", "Delete"]) },
             "additionalProperties": false,
         }))
-        .effect(Effect::Updates));
-        entries.push(persistence(&spec.storage));
-    }
-    entries.push(extra_env_vars(
+        .effect(Effect::Updates),
+        persistence(&spec.storage),
+    ]
+}
+
+/// What the application reads: variables, secrets and configuration files.
+fn environment(spec: &Spec) -> Vec<Entry> {
+    let mut entries = vec![extra_env_vars(
         "Environment variables of the application container.",
         &spec.env,
-    ));
+    )];
     if !spec.secrets.is_empty() {
         entries.extend(secrets(&spec.secrets));
     }
-    if let Some(config) = &spec.config {
-        entries.push(self::config(spec, config));
+    entries.extend(spec.config.iter().map(|c| config(spec, c)));
+    entries
+}
+
+/// Helm hooks, each a Job.
+fn hooks(spec: &Spec) -> Vec<Entry> {
+    if spec.hooks.is_empty() {
+        return Vec::new();
     }
-    if !spec.hooks.is_empty() {
-        entries.push(hooks(&spec.hooks));
+    let entries = spec.hooks.iter().map(hook).collect();
+    // Helm deletes and creates hooks anew at each run: no running object changes.
+    vec![Entry::map("hooks", "Helm hooks, each a Job.", entries).effect(Effect::NoOp)]
+}
+
+fn hook(hook: &Hook) -> Entry {
+    let mut children = vec![Entry::data("enabled", "Run this hook.", true)];
+    if let Some(image) = &hook.image {
+        children.push(self::image(
+            "image",
+            "Image of the hook; the application's image when absent.",
+            image,
+        ));
     }
-    entries.extend([
+    children.extend([
+        Entry::data(
+            "command",
+            "Command (entrypoint) of the hook container.",
+            json!(hook.command),
+        ),
+        Entry::data("args", "Arguments of the hook container.", json!(hook.args)),
+        extra_env_vars("Environment variables of the hook container.", &hook.env),
+        Entry::data(
+            "extraEnvFrom",
+            "envFrom sources (ConfigMaps, Secrets) of the hook container.",
+            wire(&hook.env_from),
+        ),
+    ]);
+    children.extend(hook.job_settings().into_iter().zip(JOB_SETTINGS).map(
+        |((key, value, bound), (comment, default))| {
+            match default {
+                Some(default) => {
+                    Entry::data(key, comment, value.unwrap_or(default)).schema(bound.schema())
+                }
+                None => Entry::data(key, comment, value.map_or(Value::Null, Value::from))
+                    .schema(bound.schema_or_null()),
+            }
+        },
+    ));
+    children.push(Entry::data(
+        "resources",
+        "Requests and limits of the hook container (a small app's by default).",
+        resources(hook.resources.as_ref()),
+    ));
+    Entry::map(
+        &hook.name,
+        &format!("Job run on {}.", event_list(&hook.events)),
+        children,
+    )
+}
+
+/// The comment of each of `Hook::job_settings`, in its order, and chartgen's default where it
+/// has one; the others are null, which leaves them to Kubernetes.
+const JOB_SETTINGS: [(&str, Option<i64>); 4] = [
+    ("Retries before the hook fails.", Some(1)),
+    (
+        "Seconds the Job may run before it fails; no limit when null.",
+        None,
+    ),
+    (
+        "Seconds after it ends before the finished Job is deleted; kept when null.",
+        None,
+    ),
+    (
+        "Seconds the hook pod gets to stop before it is killed; Kubernetes' 30 when null.",
+        None,
+    ),
+];
+
+/// Where the pods may run.
+fn scheduling(spec: &Spec) -> Vec<Entry> {
+    vec![
         strings(
             "nodeSelector",
             "Node labels the pods must match.",
@@ -197,23 +338,6 @@ pub fn entries(spec: &Spec) -> Vec<Entry> {
             spec.affinity.as_ref().map_or_else(|| json!({}), wire),
         )
         .schema(affinity_schema()),
-    ]);
-    entries.extend(pod_extras(spec));
-    entries.extend(optional_parts(spec));
-    if spec.service.enabled {
-        entries.push(tests(spec));
-    }
-    entries
-}
-
-/// Pod settings that are empty unless the spec or the user fills them.
-fn pod_extras(spec: &Spec) -> Vec<Entry> {
-    let lifecycle = if spec.pre_stop.is_empty() {
-        json!({})
-    } else {
-        json!({ "preStop": { "exec": { "command": spec.pre_stop } } })
-    };
-    vec![
         Entry::data(
             "podAntiAffinityPreset",
             "Keep pods on different nodes when affinity is empty: \"soft\" (preferred), \"hard\" (required) or \"\".",
@@ -222,65 +346,102 @@ fn pod_extras(spec: &Spec) -> Vec<Entry> {
         .schema(json!({ "type": "string", "enum": ["", "soft", "hard"] })),
         Entry::data("topologySpreadConstraints", "Topology spread constraints of the pods.", json!([])),
         Entry::data("priorityClassName", "PriorityClass of the pods.", spec.priority_class_name.clone().unwrap_or_default()),
+    ]
+}
+
+/// How the application container stops.
+fn lifecycle(spec: &Spec) -> Vec<Entry> {
+    let lifecycle_hooks = if spec.pre_stop.is_empty() {
+        json!({})
+    } else {
+        json!({ "preStop": { "exec": { "command": spec.pre_stop } } })
+    };
+    vec![
         Entry::data(
             "terminationGracePeriodSeconds",
             "Seconds a pod gets to stop before it is killed.",
             spec.termination_grace_period_seconds.unwrap_or(30),
         )
         .schema(bounds::SECONDS.schema()),
-        Entry::data("lifecycleHooks", "Lifecycle hooks of the application container (e.g. preStop).", lifecycle),
+        Entry::data(
+            "lifecycleHooks",
+            "Lifecycle hooks of the application container (e.g. preStop).",
+            lifecycle_hooks,
+        ),
+    ]
+}
+
+/// Pod settings that are empty unless the spec or the user fills them.
+fn extras(spec: &Spec) -> Vec<Entry> {
+    vec![
         Entry::data(
             "extraEnvFrom",
             "Extra envFrom sources (ConfigMaps, Secrets) of the application container.",
             wire(&spec.env_from),
         ),
         Entry::data("extraVolumes", "Extra volumes of the pods.", json!([])),
-        Entry::data("extraVolumeMounts", "Extra volume mounts of the application container.", json!([])),
-        Entry::data("initContainers", "Init containers run before the application.", json!([])),
-        Entry::data("sidecars", "Containers run beside the application.", json!([])),
+        Entry::data(
+            "extraVolumeMounts",
+            "Extra volume mounts of the application container.",
+            json!([]),
+        ),
+        Entry::data(
+            "initContainers",
+            "Init containers run before the application.",
+            json!([]),
+        ),
+        Entry::data(
+            "sidecars",
+            "Containers run beside the application.",
+            json!([]),
+        ),
     ]
 }
 
-/// Parts the spec switches on; each has an on/off values key.
-fn optional_parts(spec: &Spec) -> Vec<Entry> {
-    let mut entries = Vec::new();
-    if let Some(budget) = &spec.disruption_budget {
-        let max = match (&budget.min_available, &budget.max_unavailable) {
-            (None, None) => json!(1),
-            (_, Some(max)) => int_or_percent(max),
-            (Some(_), None) => json!(""),
-        };
-        let min = budget
-            .min_available
-            .as_ref()
-            .map_or(json!(""), int_or_percent);
-        entries.push(
-            Entry::map(
-                "pdb",
-                "A PodDisruptionBudget: how many pods node drains may evict at once.",
-                vec![
-                    Entry::data("create", "Create the PodDisruptionBudget.", true),
-                    Entry::data(
-                        "minAvailable",
-                        "Pods that must stay up (number or percentage); unset when \"\".",
-                        min,
-                    )
-                    .schema(int_or_percent_schema(&bounds::COUNT, "^$|^[0-9]+%?$")),
-                    Entry::data(
-                        "maxUnavailable",
-                        "Pods that may be down at once; unset when \"\".",
-                        max,
-                    )
-                    .schema(int_or_percent_schema(&bounds::COUNT, "^$|^[0-9]+%?$")),
-                ],
-            )
-            // An object of its own beside the pods.
-            .effect(Effect::Updates),
-        );
-    }
-    {
-        let policy = spec.network_policy();
-        entries.push(Entry::map(
+// The parts below are ones the spec switches on; each has an on/off values key.
+
+fn disruption_budget(spec: &Spec) -> Vec<Entry> {
+    let Some(budget) = &spec.disruption_budget else {
+        return Vec::new();
+    };
+    let max = match (&budget.min_available, &budget.max_unavailable) {
+        (None, None) => json!(1),
+        (_, Some(max)) => int_or_percent(max),
+        (Some(_), None) => json!(""),
+    };
+    let min = budget
+        .min_available
+        .as_ref()
+        .map_or(json!(""), int_or_percent);
+    vec![
+        Entry::map(
+            "pdb",
+            "A PodDisruptionBudget: how many pods node drains may evict at once.",
+            vec![
+                Entry::data("create", "Create the PodDisruptionBudget.", true),
+                Entry::data(
+                    "minAvailable",
+                    "Pods that must stay up (number or percentage); unset when \"\".",
+                    min,
+                )
+                .schema(int_or_percent_schema(&bounds::COUNT, "^$|^[0-9]+%?$")),
+                Entry::data(
+                    "maxUnavailable",
+                    "Pods that may be down at once; unset when \"\".",
+                    max,
+                )
+                .schema(int_or_percent_schema(&bounds::COUNT, "^$|^[0-9]+%?$")),
+            ],
+        )
+        // An object of its own beside the pods.
+        .effect(Effect::Updates),
+    ]
+}
+
+fn network_policy(spec: &Spec) -> Vec<Entry> {
+    let policy = spec.network_policy();
+    vec![
+        Entry::map(
             "networkPolicy",
             "A NetworkPolicy admitting traffic to the pods' ports; replicas always reach each other.",
             vec![
@@ -299,73 +460,68 @@ fn optional_parts(spec: &Spec) -> Vec<Entry> {
             ],
         )
         // An object of its own beside the pods.
-        .effect(Effect::Updates));
-    }
-    if let Some(metrics) = &spec.metrics {
-        entries.push(
-            Entry::map(
-                "metrics",
-                "Prometheus metrics.",
-                vec![Entry::map(
-                    "serviceMonitor",
-                    "A Prometheus Operator ServiceMonitor (needs its CRD in the cluster).",
-                    vec![
-                        Entry::data("enabled", "Create the ServiceMonitor.", true),
-                        Entry::data(
-                            "port",
-                            "Name of the port serving metrics.",
-                            metrics.port.as_str(),
-                        ),
-                        Entry::data("path", "Path of the metrics.", metrics.path.as_str()),
-                        Entry::data("interval", "Scrape interval.", metrics.interval.as_str()),
-                        Entry::data(
-                            "scrapeTimeout",
-                            "Scrape timeout; Prometheus' default when empty.",
-                            "",
-                        ),
-                        strings(
-                            "labels",
-                            "Extra labels, e.g. for the Prometheus serviceMonitorSelector.",
-                            &StringMap::new(),
-                        ),
-                    ],
-                )],
-            )
-            // An object of its own beside the pods.
-            .effect(Effect::Updates),
-        );
-    }
-    if spec.volume_permissions {
-        entries.push(Entry::map(
-            "volumePermissions",
-            "An init container that gives the volumes to the pod's user; it runs as root.",
-            vec![
-                Entry::data("enabled", "Run it.", true),
-                image_entries("image", "Image with chown.", "busybox", Some("1.37"), None),
-                Entry::data(
-                    "resources",
-                    "Requests and limits of the init container, which only changes owners.",
-                    json!({ "requests": { "cpu": "10m", "memory": "16Mi" }, "limits": { "memory": "64Mi" } }),
-                ),
-            ],
-        ));
-    }
-    entries
+        .effect(Effect::Updates),
+    ]
 }
 
-fn int_or_percent(value: &IntOrPercent) -> Value {
-    match value {
-        IntOrPercent::Int(n) => json!(n),
-        IntOrPercent::Percent(p) => json!(p),
+fn metrics(spec: &Spec) -> Vec<Entry> {
+    let Some(metrics) = &spec.metrics else {
+        return Vec::new();
+    };
+    let service_monitor = Entry::map(
+        "serviceMonitor",
+        "A Prometheus Operator ServiceMonitor (needs its CRD in the cluster).",
+        vec![
+            Entry::data("enabled", "Create the ServiceMonitor.", true),
+            Entry::data(
+                "port",
+                "Name of the port serving metrics.",
+                metrics.port.as_str(),
+            ),
+            Entry::data("path", "Path of the metrics.", metrics.path.as_str()),
+            Entry::data("interval", "Scrape interval.", metrics.interval.as_str()),
+            Entry::data(
+                "scrapeTimeout",
+                "Scrape timeout; Prometheus' default when empty.",
+                "",
+            ),
+            strings(
+                "labels",
+                "Extra labels, e.g. for the Prometheus serviceMonitorSelector.",
+                &StringMap::new(),
+            ),
+        ],
+    );
+    // An object of its own beside the pods.
+    vec![
+        Entry::map("metrics", "Prometheus metrics.", vec![service_monitor]).effect(Effect::Updates),
+    ]
+}
+
+fn volume_permissions(spec: &Spec) -> Vec<Entry> {
+    if !spec.volume_permissions {
+        return Vec::new();
     }
+    vec![Entry::map(
+        "volumePermissions",
+        "An init container that gives the volumes to the pod's user; it runs as root.",
+        vec![
+            Entry::data("enabled", "Run it.", true),
+            image_entries("image", "Image with chown.", "busybox", Some("1.37"), None),
+            Entry::data(
+                "resources",
+                "Requests and limits of the init container, which only changes owners.",
+                json!({ "requests": { "cpu": "10m", "memory": "16Mi" }, "limits": { "memory": "64Mi" } }),
+            ),
+        ],
+    )]
 }
 
-/// A number of pods in `bound`, or a string matching `pattern` (a percentage).
-fn int_or_percent_schema(bound: &Bound, pattern: &str) -> Value {
-    json!({ "type": ["integer", "string"], "minimum": bound.min, "maximum": bound.max, "pattern": pattern })
-}
-
-fn tests(spec: &Spec) -> Entry {
+/// The `helm test` pod, which needs the client Service.
+fn tests(spec: &Spec) -> Vec<Entry> {
+    if !spec.service.enabled {
+        return Vec::new();
+    }
     let mut children = vec![
         image_entries(
             "image",
@@ -393,38 +549,33 @@ fn tests(spec: &Spec) -> Entry {
         )
         .schema(security_context_schema()),
     ];
-    if let Some(path) = test_http_path(spec) {
+    if let Some(path) = spec.test_http_path() {
         children.push(Entry::data(
             "httpPath",
             "Path the test requests through the client Service.",
             path,
         ));
     }
-    Entry::map(
-        "tests",
-        "The `helm test` pod, which connects through the client Service.",
-        children,
-    )
-    .effect(Effect::NoOp)
+    vec![
+        Entry::map(
+            "tests",
+            "The `helm test` pod, which connects through the client Service.",
+            children,
+        )
+        .effect(Effect::NoOp),
+    ]
 }
 
-/// The path `helm test` requests: that of an HTTP probe on the Service's target port. Without
-/// one, the test only opens a TCP connection.
-pub fn test_http_path(spec: &Spec) -> Option<String> {
-    let target = service_target(spec).filter(|_| spec.service.enabled)?;
-    if target.protocol != Protocol::Tcp {
-        return None;
+fn int_or_percent(value: &IntOrPercent) -> Value {
+    match value {
+        IntOrPercent::Int(n) => json!(n),
+        IntOrPercent::Percent(p) => json!(p),
     }
-    let on_target = |port: &Option<PortRef>| match port {
-        None => spec.all_ports()[0].name == target.name,
-        Some(PortRef::Name(name)) => *name == target.name,
-        Some(PortRef::Number(n)) => *n == target.port,
-    };
-    [&spec.probes.readiness, &spec.probes.liveness]
-        .into_iter()
-        .filter_map(ProbeChoice::given)
-        .find(|p| p.http.is_some() && on_target(&p.port))
-        .and_then(|p| p.http.clone())
+}
+
+/// A number of pods in `bound`, or a string matching `pattern` (a percentage).
+fn int_or_percent_schema(bound: &Bound, pattern: &str) -> Value {
+    json!({ "type": ["integer", "string"], "minimum": bound.min, "maximum": bound.max, "pattern": pattern })
 }
 
 fn image(key: &str, comment: &str, image: &Image) -> Entry {
@@ -435,7 +586,7 @@ fn image(key: &str, comment: &str, image: &Image) -> Entry {
         image.tag.as_deref(),
         image.digest.as_deref(),
     );
-    if let crate::yaml::Node::Map(children) = &mut entry.node {
+    if let Node::Map(children) = &mut entry.node {
         children.insert(
             1,
             Entry::data(
@@ -543,19 +694,8 @@ fn container_ports(spec: &Spec) -> Value {
     Value::Object(map)
 }
 
-/// The container port the client Service routes to (validation ensures one when it exists).
-pub fn service_target(spec: &Spec) -> Option<Port> {
-    let ports = spec.all_ports();
-    let wanted = spec.service.target_port.as_ref();
-    ports
-        .iter()
-        .find(|p| Some(&p.name) == wanted)
-        .or(ports.first())
-        .cloned()
-}
-
 fn service(spec: &Spec) -> Entry {
-    let target = service_target(spec);
+    let target = spec.service_target();
     let port = spec.service.port.or(target.map(|t| t.port)).unwrap_or(80);
     Entry::map(
         "service",
@@ -709,6 +849,25 @@ fn update_strategy(strategy: &Strategy) -> Value {
     }
 }
 
+fn update_strategy_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["type"],
+        "properties": {
+            "type": one_of(&["RollingUpdate", "OnDelete"]),
+            "rollingUpdate": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "partition": bounds::COUNT.schema(),
+                    "maxUnavailable": int_or_percent_schema(&bounds::POSITIVE, "^[0-9]+%$"),
+                },
+            },
+        },
+        "additionalProperties": false,
+    })
+}
+
 fn retention(retention: Option<&Retention>) -> Value {
     let (deleted, scaled) = retention
         .map_or((RetentionPolicy::Retain, RetentionPolicy::Retain), |r| {
@@ -723,43 +882,7 @@ fn persistence(claims: &[Claim]) -> Entry {
         "Give each pod its own PersistentVolumeClaims; false uses emptyDir volumes (data lost on restart).",
         true,
     )];
-    entries.extend(claims.iter().map(|claim| {
-        let modes = wire(&claim.access_modes);
-        Entry::map(
-            &claim.name,
-            &format!("The `{}` volume of each pod.", claim.name),
-            vec![
-                Entry::data(
-                    "size",
-                    "Requested size. Immutable once created: resize PVCs directly.",
-                    claim.size.as_str(),
-                )
-                .schema(json!({ "type": "string", "pattern": QUANTITY })),
-                Entry::data(
-                    "storageClass",
-                    "StorageClass; the cluster default when empty, none when \"-\".",
-                    claim.storage_class.clone().unwrap_or_default(),
-                ),
-                Entry::data("accessModes", "Access modes of the claim.", modes).schema(json!({
-                    "type": "array",
-                    "minItems": 1,
-                    "items": one_of(&["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"]),
-                })),
-                Entry::data(
-                    "mountPath",
-                    "Where the volume is mounted in the container.",
-                    claim.mount_path.as_str(),
-                )
-                .effect(Effect::RollsPods),
-                strings("annotations", "Annotations on the claims.", &StringMap::new()),
-                Entry::data(
-                    "existingClaim",
-                    "Use this existing PVC instead of one per pod (single-replica apps only).",
-                    "",
-                ),
-            ],
-        )
-    }));
+    entries.extend(claims.iter().map(claim));
     // Claim templates are immutable on an existing StatefulSet.
     Entry::map(
         "persistence",
@@ -767,6 +890,45 @@ fn persistence(claims: &[Claim]) -> Entry {
         entries,
     )
     .effect(Effect::NeedsRecreate)
+}
+
+/// One volume of each pod, as its claim template.
+fn claim(claim: &Claim) -> Entry {
+    let modes = wire(&claim.access_modes);
+    Entry::map(
+        &claim.name,
+        &format!("The `{}` volume of each pod.", claim.name),
+        vec![
+            Entry::data(
+                "size",
+                "Requested size. Immutable once created: resize PVCs directly.",
+                claim.size.as_str(),
+            )
+            .schema(json!({ "type": "string", "pattern": QUANTITY })),
+            Entry::data(
+                "storageClass",
+                "StorageClass; the cluster default when empty, none when \"-\".",
+                claim.storage_class.clone().unwrap_or_default(),
+            ),
+            Entry::data("accessModes", "Access modes of the claim.", modes).schema(json!({
+                "type": "array",
+                "minItems": 1,
+                "items": one_of(&["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"]),
+            })),
+            Entry::data(
+                "mountPath",
+                "Where the volume is mounted in the container.",
+                claim.mount_path.as_str(),
+            )
+            .effect(Effect::RollsPods),
+            strings("annotations", "Annotations on the claims.", &StringMap::new()),
+            Entry::data(
+                "existingClaim",
+                "Use this existing PVC instead of one per pod (single-replica apps only).",
+                "",
+            ),
+        ],
+    )
 }
 
 /// A container's `extraEnvVars`: Kubernetes EnvVar objects, so a referenced Secret's or
@@ -852,7 +1014,7 @@ fn config(spec: &Spec, config: &Config) -> Entry {
             Entry::data(
                 "mountPath",
                 "Directory the files are mounted into.",
-                config_dir(spec, config),
+                spec.config_dir(config),
             ),
             Entry::data(
                 "env",
@@ -861,72 +1023,6 @@ fn config(spec: &Spec, config: &Config) -> Entry {
             ),
         ],
     )
-}
-
-fn hooks(hooks: &[Hook]) -> Entry {
-    let entries = hooks
-        .iter()
-        .map(|hook| {
-            let mut children = vec![Entry::data("enabled", "Run this hook.", true)];
-            if let Some(image) = &hook.image {
-                children.push(self::image(
-                    "image",
-                    "Image of the hook; the application's image when absent.",
-                    image,
-                ));
-            }
-            children.extend([
-                Entry::data(
-                    "command",
-                    "Command (entrypoint) of the hook container.",
-                    json!(hook.command),
-                ),
-                Entry::data("args", "Arguments of the hook container.", json!(hook.args)),
-                extra_env_vars("Environment variables of the hook container.", &hook.env),
-                Entry::data(
-                    "extraEnvFrom",
-                    "envFrom sources (ConfigMaps, Secrets) of the hook container.",
-                    wire(&hook.env_from),
-                ),
-                Entry::data(
-                    "backoffLimit",
-                    "Retries before the hook fails.",
-                    hook.backoff_limit.unwrap_or(1),
-                )
-                .schema(bounds::COUNT.schema()),
-                Entry::data(
-                    "activeDeadlineSeconds",
-                    "Seconds the Job may run before it fails; no limit when null.",
-                    hook.active_deadline_seconds.map_or(Value::Null, Value::from),
-                )
-                .schema(bounds::DEADLINE.schema_or_null()),
-                Entry::data(
-                    "ttlSecondsAfterFinished",
-                    "Seconds after it ends before the finished Job is deleted; kept when null.",
-                    hook.ttl_seconds_after_finished.map_or(Value::Null, Value::from),
-                )
-                .schema(bounds::COUNT.schema_or_null()),
-                Entry::data(
-                    "terminationGracePeriodSeconds",
-                    "Seconds the hook pod gets to stop before it is killed; Kubernetes' 30 when null.",
-                    hook.termination_grace_period_seconds.map_or(Value::Null, Value::from),
-                )
-                .schema(bounds::SECONDS.schema_or_null()),
-                Entry::data(
-                    "resources",
-                    "Requests and limits of the hook container (a small app's by default).",
-                    resources(hook.resources.as_ref()),
-                ),
-            ]);
-            Entry::map(
-                &hook.name,
-                &format!("Job run on {}.", event_list(&hook.events)),
-                children,
-            )
-        })
-        .collect();
-    // Helm deletes and creates hooks anew at each run: no running object changes.
-    Entry::map("hooks", "Helm hooks, each a Job.", entries).effect(Effect::NoOp)
 }
 
 /// Hook events as Helm's annotation lists them: `pre-install,pre-upgrade`.
@@ -1007,4 +1103,40 @@ pub fn wire<T: serde::Serialize>(value: T) -> Value {
 
 fn string_map(map: &StringMap) -> Value {
     Value::Object(map.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hook_job_retries_once_and_leaves_the_unset_settings_to_kubernetes() {
+        let given: Hook = serde_yaml::from_str(
+            "{name: migrate, events: [pre-upgrade], ttlSecondsAfterFinished: 60}",
+        )
+        .unwrap();
+        let Node::Map(children) = hook(&given).node else {
+            panic!("a hook is a mapping");
+        };
+        let setting = |key: &str| {
+            let entry = children.iter().find(|e| e.key == key).unwrap();
+            let Node::Data(value) = &entry.node else {
+                panic!("{key} is a mapping");
+            };
+            (value.clone(), entry.schema.clone().unwrap())
+        };
+        assert_eq!(setting("backoffLimit"), (json!(1), bounds::COUNT.schema()));
+        assert_eq!(
+            setting("activeDeadlineSeconds"),
+            (Value::Null, bounds::DEADLINE.schema_or_null())
+        );
+        assert_eq!(
+            setting("ttlSecondsAfterFinished"),
+            (json!(60), bounds::COUNT.schema_or_null())
+        );
+        assert_eq!(
+            setting("terminationGracePeriodSeconds"),
+            (Value::Null, bounds::SECONDS.schema_or_null())
+        );
+    }
 }

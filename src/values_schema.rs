@@ -8,7 +8,7 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
-use crate::yaml::{Entry, Node};
+use crate::entry::{Entry, Node};
 
 /// The schema of values.yaml. Top-level keys Helm adds itself (`global`) and the values of
 /// dependencies (by name or alias) are allowed as objects.

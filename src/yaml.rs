@@ -9,119 +9,13 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::effect::{Effect, Effects};
-
-/// One key of a mapping, with the comment written above it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
-    pub key: String,
-    pub comment: String,
-    pub node: Node,
-    /// The JSON Schema of this value in values.schema.json, when more than its type (an enum,
-    /// a range, a pattern); None lets the schema be read off the value itself.
-    pub schema: Option<Value>,
-    /// What changing this value does to a running release; None: its parent's (see `Effects`).
-    pub effect: Option<Effect>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Node {
-    /// Plain data: a scalar, or a list or map written without comments.
-    Data(Value),
-    /// A mapping whose keys carry comments.
-    Map(Vec<Entry>),
-}
-
-impl Entry {
-    pub fn data(key: &str, comment: &str, value: impl Into<Value>) -> Self {
-        Entry {
-            key: key.into(),
-            comment: comment.into(),
-            node: Node::Data(value.into()),
-            schema: None,
-            effect: None,
-        }
-    }
-
-    pub fn map(key: &str, comment: &str, entries: Vec<Entry>) -> Self {
-        Entry {
-            key: key.into(),
-            comment: comment.into(),
-            node: Node::Map(entries),
-            schema: None,
-            effect: None,
-        }
-    }
-
-    /// Sets this value's JSON Schema.
-    pub fn schema(mut self, schema: Value) -> Self {
-        self.schema = Some(schema);
-        self
-    }
-
-    /// Sets what changing this value (and the values below it) does to a running release.
-    pub fn effect(mut self, effect: Effect) -> Self {
-        self.effect = Some(effect);
-        self
-    }
-}
-
-/// The effects `entries` declare, by dotted key.
-pub fn effects(entries: &[Entry]) -> Effects {
-    fn walk(prefix: &str, entries: &[Entry], out: &mut Effects) {
-        for entry in entries {
-            let key = if prefix.is_empty() {
-                entry.key.clone()
-            } else {
-                format!("{prefix}.{}", entry.key)
-            };
-            if let Some(effect) = entry.effect {
-                out.declare(key.clone(), effect);
-            }
-            if let Node::Map(children) = &entry.node {
-                walk(&key, children, out);
-            }
-        }
-    }
-    let mut out = Effects::default();
-    walk("", entries, &mut out);
-    out
-}
-
-/// Writes a commented document. Top-level keys are separated by a blank line.
-pub fn document(entries: &[Entry]) -> String {
-    let mut out = String::new();
-    for (i, entry) in entries.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        write_entry(&mut out, entry, 0);
-    }
-    out
-}
-
-/// The data a document of `entries` holds: what a YAML parser reads back from `document`.
-pub fn value(entries: &[Entry]) -> Value {
-    let map = entries
-        .iter()
-        .map(|entry| {
-            let value = match &entry.node {
-                Node::Data(value) => value.clone(),
-                Node::Map(entries) => self::value(entries),
-            };
-            (entry.key.clone(), value)
-        })
-        .collect();
-    Value::Object(map)
-}
-
 /// Writes plain data as a block-style document.
 pub fn data(value: &Value) -> String {
     let mut out = String::new();
     match value {
         Value::Object(map) if !map.is_empty() => {
             for (key, value) in map {
-                write_key_value(&mut out, key, value, 0);
+                key_value(&mut out, key, value, 0);
             }
         }
         other => {
@@ -131,26 +25,21 @@ pub fn data(value: &Value) -> String {
     out
 }
 
-fn write_entry(out: &mut String, entry: &Entry, indent: usize) {
+/// Writes `text` as comment lines at `indent`.
+pub fn comment(out: &mut String, text: &str, indent: usize) {
     let pad = " ".repeat(indent);
-    for line in entry.comment.lines() {
+    for line in text.lines() {
         let _ = writeln!(out, "{pad}# {line}");
-    }
-    match &entry.node {
-        Node::Data(value) => write_key_value(out, &entry.key, value, indent),
-        Node::Map(entries) if entries.is_empty() => {
-            let _ = writeln!(out, "{pad}{}: {{}}", key(&entry.key));
-        }
-        Node::Map(entries) => {
-            let _ = writeln!(out, "{pad}{}:", key(&entry.key));
-            for child in entries {
-                write_entry(out, child, indent + 2);
-            }
-        }
     }
 }
 
-fn write_key_value(out: &mut String, name: &str, value: &Value, indent: usize) {
+/// Writes `key:` at `indent`, opening a block mapping whose keys follow.
+pub fn mapping_key(out: &mut String, name: &str, indent: usize) {
+    let _ = writeln!(out, "{}{}:", " ".repeat(indent), key(name));
+}
+
+/// Writes `key: value` at `indent`, the value in block style.
+pub fn key_value(out: &mut String, name: &str, value: &Value, indent: usize) {
     let _ = write!(out, "{}{}:", " ".repeat(indent), key(name));
     write_value(out, value, indent + 2);
 }
@@ -161,7 +50,7 @@ fn write_value(out: &mut String, value: &Value, indent: usize) {
         Value::Object(map) if !map.is_empty() => {
             out.push('\n');
             for (k, v) in map {
-                write_key_value(out, k, v, indent);
+                key_value(out, k, v, indent);
             }
         }
         Value::Array(items) if !items.is_empty() => {
@@ -283,25 +172,13 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn writes_comments_nested_maps_and_block_lists() {
-        let doc = document(&[
-            Entry::data("replicaCount", "Pods to run.", 3),
-            Entry::map(
-                "image",
-                "The image.",
-                vec![Entry::data("tag", "Tag.", "yes")],
-            ),
-            Entry::data(
-                "tolerations",
-                "",
-                json!([{"key": "a", "effect": "NoSchedule"}, "x"]),
-            ),
-            Entry::data("empty", "", json!({})),
-        ]);
+    fn writes_block_lists_and_comments() {
+        let mut text = data(&json!({"tolerations": [{"key": "a", "effect": "NoSchedule"}, "x"]}));
+        comment(&mut text, "Two\nlines.", 2);
+        mapping_key(&mut text, "on", 2);
         assert_eq!(
-            doc,
-            "# Pods to run.\nreplicaCount: 3\n\n# The image.\nimage:\n  # Tag.\n  tag: \"yes\"\n\n\
-             tolerations:\n  - key: \"a\"\n    effect: \"NoSchedule\"\n  - \"x\"\n\nempty: {}\n"
+            text,
+            "tolerations:\n  - key: \"a\"\n    effect: \"NoSchedule\"\n  - \"x\"\n  # Two\n  # lines.\n  \"on\":\n"
         );
     }
 

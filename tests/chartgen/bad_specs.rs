@@ -1,11 +1,7 @@
 //! A table of bad specs and the exact first line each must produce, through the real binary:
 //! exit status 2, the message on stderr, and the chart folder byte-for-byte unchanged.
 
-use crate::support::{chartgen, snapshot, stderr};
-
-const BASE: &str = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
-/// What every run on BASE warns first: its image is pinned by tag alone.
-const PIN_WARNING: &str = "warning: chartgen.yaml:4:8: image.tag: a tag can be pushed again: pin the image it names now with `image.digest: sha256:...`\n  |\n4 |   tag: \"1.27\"\n  |        ^\n";
+use crate::support::{BASE, PIN_WARNING, Project, SPEC_FILE, stderr};
 
 /// (what is added to BASE, the first line of stderr)
 const CASES: &[(&str, &str)] = &[
@@ -218,14 +214,12 @@ const CASES: &[(&str, &str)] = &[
 
 #[test]
 fn each_bad_spec_gets_its_exact_message_and_nothing_is_written() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("chartgen.yaml"), BASE).unwrap();
-    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    let tmp = Project::new().spec(BASE).generated();
     let mut wrong = Vec::new();
     for (extra, expected) in CASES {
-        std::fs::write(tmp.path().join("chartgen.yaml"), format!("{BASE}{extra}")).unwrap();
-        let before = snapshot(tmp.path());
-        let out = chartgen(&["generate"], tmp.path());
+        tmp.write(SPEC_FILE, format!("{BASE}{extra}"));
+        let before = tmp.snapshot();
+        let out = tmp.run(&["generate"]);
         let first = stderr(&out).lines().next().unwrap_or_default().to_string();
         if out.status.code() != Some(2) || first != format!("error: {expected}") {
             wrong.push(format!(
@@ -233,20 +227,16 @@ fn each_bad_spec_gets_its_exact_message_and_nothing_is_written() {
                 out.status.code()
             ));
         }
-        assert_eq!(snapshot(tmp.path()), before, "{extra:?} changed the folder");
+        assert_eq!(tmp.snapshot(), before, "{extra:?} changed the folder");
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 #[test]
 fn a_chart_name_error_states_the_chart_name_limit() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("chartgen.yaml"),
-        BASE.replace("name: app", "name: Shop"),
-    )
-    .unwrap();
-    let out = chartgen(&["validate"], tmp.path());
+    let out = Project::new()
+        .spec(BASE.replace("name: app", "name: Shop"))
+        .run(&["validate"]);
     assert!(
         stderr(&out).starts_with("error: chartgen.yaml:1:7: name: \"Shop\" is not a chart name (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 53 characters)"),
         "{}",
@@ -258,11 +248,8 @@ fn a_chart_name_error_states_the_chart_name_limit() {
 fn bad_image_names_and_names_too_long_are_refused() {
     let long = "a".repeat(54);
     let spec = format!("name: {long}\nimage:\n  repository: Nginx:1.27\nport: 8080\n");
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
-    let out = chartgen(&["validate"], tmp.path());
+    let out = Project::new().spec(spec).run(&["validate"]).status(2);
     let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2));
     assert!(
         err.contains(
             "chartgen.yaml:1:7: name: is 54 characters long; at most 53 fit in Kubernetes names"
@@ -283,13 +270,11 @@ fn bad_image_names_and_names_too_long_are_refused() {
 
 #[test]
 fn max_unavailable_works_but_warns_about_the_feature_gate() {
-    let tmp = tempfile::tempdir().unwrap();
-    let spec = format!("{BASE}replicas: 4\nstrategy:\n  maxUnavailable: 2\n");
-    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
-    let out = chartgen(&["generate"], tmp.path());
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
+    Project::new()
+        .spec(format!("{BASE}replicas: 4\nstrategy:\n  maxUnavailable: 2\n"))
+        .run(&["generate"])
+        .success()
+        .stderr(
         "warning: chartgen.yaml:4:8: image.tag: a tag can be pushed again: pin the image it names now with `image.digest: sha256:...`\n  \
          |\n\
          4 |   tag: \"1.27\"\n  \
@@ -297,7 +282,7 @@ fn max_unavailable_works_but_warns_about_the_feature_gate() {
          warning: chartgen.yaml:8:19: strategy.maxUnavailable: Kubernetes drops it unless the MaxUnavailableStatefulSet feature gate (on by default from Kubernetes 1.35; beta) is on: there, pods are replaced one at a time. Once every cluster you target runs 1.35 or newer, say so: `kubeVersion: \">=1.35.0-0\"`\n  \
          |\n\
          8 |   maxUnavailable: 2\n  \
-         |                   ^\n"
+         |                   ^\n",
     );
 }
 
@@ -347,11 +332,10 @@ fn loosely_pinned_images_get_one_warning_each() {
         ),
     ];
     for (image, expected) in cases {
-        let tmp = tempfile::tempdir().unwrap();
         let spec = format!("name: app\n{image}port: 8080\n");
-        std::fs::write(tmp.path().join("chartgen.yaml"), &spec).unwrap();
+        let tmp = Project::new().spec(&spec);
         for command in ["validate", "generate"] {
-            let out = chartgen(&[command], tmp.path());
+            let out = tmp.run(&[command]);
             assert!(out.status.success(), "{spec}{}", stderr(&out));
             assert_eq!(stderr(&out), expected, "{command}: {spec}");
         }
@@ -360,32 +344,22 @@ fn loosely_pinned_images_get_one_warning_each() {
 
 #[test]
 fn unlikely_units_and_node_ports_work_but_warn() {
-    let tmp = tempfile::tempdir().unwrap();
     let spec = format!(
         "{BASE}service: {{type: NodePort, nodePort: 8080}}\nresources:\n  requests: {{cpu: 100Mi, memory: 128m}}\n"
     );
-    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
-    let out = chartgen(&["validate"], tmp.path());
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
-        PIN_WARNING.to_string()
+    Project::new().spec(spec).run(&["validate"]).success().stderr(
+        &(PIN_WARNING.to_string()
             + "warning: chartgen.yaml:6:37: service.nodePort: 8080 is outside the node port range clusters have by default (30000-32767): the API server takes it only if its --service-node-port-range includes it\n  |\n6 | service: {type: NodePort, nodePort: 8080}\n  |                                     ^\n\
          warning: chartgen.yaml:8:19: resources.requests.cpu: \"100Mi\" is 104857600 CPU cores; did you mean \"100m\" (millicores)?\n  |\n8 |   requests: {cpu: 100Mi, memory: 128m}\n  |                   ^\n\
-         warning: chartgen.yaml:8:34: resources.requests.memory: \"128m\" is 0.128 bytes ('m' is milli); did you mean \"128Mi\"?\n  |\n8 |   requests: {cpu: 100Mi, memory: 128m}\n  |                                  ^\n"
+         warning: chartgen.yaml:8:34: resources.requests.memory: \"128m\" is 0.128 bytes ('m' is milli); did you mean \"128Mi\"?\n  |\n8 |   requests: {cpu: 100Mi, memory: 128m}\n  |                                  ^\n"),
     );
 }
 
 #[test]
 fn vault_injection_without_the_token_warns_with_what_to_set() {
-    let tmp = tempfile::tempdir().unwrap();
     let spec = format!("{BASE}podAnnotations:\n  vault.hashicorp.com/agent-inject: \"true\"\n");
-    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
-    let out = chartgen(&["generate"], tmp.path());
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        stderr(&out),
-        format!(
+    Project::new().spec(spec).run(&["generate"]).success().stderr(
+        &format!(
             "{PIN_WARNING}warning: chartgen.yaml:7:37: podAnnotations.vault.hashicorp.com/agent-inject: the \
              Vault agent injector logs in with the pod's ServiceAccount token, which these pods \
              do not mount: set `serviceAccount: {{automount: true}}`, or name a projected token \
@@ -393,53 +367,36 @@ fn vault_injection_without_the_token_warns_with_what_to_set() {
              `vault.hashicorp.com/agent-service-account-token-volume-name`\n  |\n7 |   \
              vault.hashicorp.com/agent-inject: \"true\"\n  |{}^\n",
             " ".repeat(37)
-        )
+        ),
     );
 }
 
 #[test]
 fn a_refused_secret_value_is_never_echoed() {
-    let tmp = tempfile::tempdir().unwrap();
     let spec = format!(
         "{BASE}secrets:\n  - name: TOKEN\n    value: hunter2\n  - {{name: KEY, value: \"s3cr3t\", generate: true}}\n"
     );
-    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
-    let out = chartgen(&["validate"], tmp.path());
-    assert_eq!(out.status.code(), Some(2));
+    let out = Project::new().spec(spec).run(&["validate"]).status(2);
     let refused = "a secret's value would be written into the chart: use `generate: true`, give it \
                    at install time (--set secrets.NAME=...) or use existingSecret; add \
                    `notSecret: true` if it is not secret";
-    assert_eq!(
-        stderr(&out),
-        format!(
+    out.stderr(&format!(
             "error: chartgen.yaml:8:12: secrets[0].value: {refused}\n  |\n8 |     value: (hidden)\n  |            ^\n\
              chartgen.yaml:9:24: secrets[1].value: {refused}\n  |\n9 |   - {{name: KEY, value: (hidden)\n  |                        ^\n\
              chartgen.yaml:9:44: secrets[1].generate: a value cannot be both given and generated\n  |\n9 |   - {{name: KEY, value: (hidden)\n  |                                            ^\n"
-        )
-    );
+        ));
 }
 
 #[test]
 fn reading_is_bounded_a_bom_is_fine_and_messages_stay_short() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = chartgen(&["validate", "-f", "/proc/self/pagemap"], tmp.path());
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    std::fs::write(tmp.path().join("chartgen.yaml"), format!("\u{feff}{BASE}")).unwrap();
-    let out = chartgen(&["validate"], tmp.path());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "a byte-order mark: {}",
-        stderr(&out)
-    );
+    let tmp = Project::new();
+    tmp.run(&["validate", "-f", "/proc/self/pagemap"]).status(2);
+    // A byte-order mark.
+    let tmp = tmp.spec(format!("\u{feff}{BASE}"));
+    tmp.run(&["validate"]).success();
     let long = "x".repeat(1_000_000);
-    std::fs::write(
-        tmp.path().join("chartgen.yaml"),
-        BASE.replace("repository: nginx", &format!("repository: \"{long}\"")),
-    )
-    .unwrap();
-    let out = chartgen(&["validate"], tmp.path());
-    assert_eq!(out.status.code(), Some(2));
+    let tmp = tmp.spec(BASE.replace("repository: nginx", &format!("repository: \"{long}\"")));
+    let out = tmp.run(&["validate"]).status(2);
     assert!(
         stderr(&out).len() < 1_000,
         "{} bytes of error",

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::support::{generate, helm};
+use crate::support::{Project, helm};
 use chartgen::bounds::{self, Bound};
 
 const SPEC: &str = r#"name: knobs
@@ -217,10 +217,8 @@ fn integer_knobs_are_bounded_by_the_values_schema_and_print_as_integers() {
             "- \"10001:{}\"\n",
         ),
     ];
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("chartgen.yaml"), SPEC).unwrap();
-    let chart = tmp.path().join("chart");
-    generate(&tmp.path().join("chartgen.yaml"), &chart);
+    let tmp = Project::new().spec(SPEC).generated();
+    let chart = tmp.path();
 
     let cases: Vec<(&String, i64, bool, &str, &str)> = knobs
         .iter()
@@ -270,13 +268,12 @@ fn integer_knobs_are_bounded_by_the_values_schema_and_print_as_integers() {
 /// Annotations and labels are strings to Kubernetes: `{a: 1}` is refused before it renders.
 #[test]
 fn annotation_and_label_values_must_be_strings() {
-    let tmp = tempfile::tempdir().unwrap();
-    let spec = format!(
-        "{SPEC}ingress: {{hosts: [{{host: knobs.example.com}}]}}\nmetrics: {{port: http}}\n"
-    );
-    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
-    let chart = tmp.path().join("chart");
-    generate(&tmp.path().join("chartgen.yaml"), &chart);
+    let tmp = Project::new()
+        .spec(format!(
+            "{SPEC}ingress: {{hosts: [{{host: knobs.example.com}}]}}\nmetrics: {{port: http}}\n"
+        ))
+        .generated();
+    let chart = tmp.path();
     let maps = [
         "/podAnnotations",
         "/podLabels",

@@ -2,90 +2,65 @@
 
 use serde_json::json;
 
-use crate::support::{chartgen, helm, snapshot, stderr, stdout};
-
-const SPEC: &str = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
-
-fn folder_with(spec: &str) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
-    tmp
-}
+use crate::support::{BASE, Project, SPEC_FILE, chartgen, helm, snapshot, stderr, stdout};
 
 #[test]
 fn new_scaffolds_a_spec_and_a_chart_that_helm_accepts() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = chartgen(&["new", "demo"], tmp.path());
-    assert!(out.status.success(), "{}", stderr(&out));
-    let dir = tmp.path().join("demo");
-    let spec = std::fs::read_to_string(dir.join("chartgen.yaml")).unwrap();
+    let tmp = Project::new();
+    tmp.run(&["new", "demo"]).success();
+    let spec = tmp.read("demo/chartgen.yaml");
     assert!(
         spec.starts_with("# yaml-language-server: $schema=./chartgen.schema.json\n# An HTTP app"),
         "the preset's comments are kept"
     );
     assert!(spec.contains("name: demo\n"));
-    let ignore = std::fs::read_to_string(dir.join(".helmignore")).unwrap();
-    assert!(ignore.lines().any(|l| l == "chartgen.yaml"));
-    let job = json!([{ "chart": dir, "renders": [{ "name": "defaults", "values": {} }] }]);
+    assert!(tmp.read("demo/.helmignore").lines().any(|l| l == SPEC_FILE));
+    let job = json!([{ "chart": tmp.path().join("demo"), "renders": [{ "name": "defaults", "values": {} }] }]);
     assert_eq!(helm(&[], &job), json!([]));
 }
 
 #[test]
 fn new_refuses_a_non_empty_folder_and_changes_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("demo");
-    std::fs::create_dir(&dir).unwrap();
-    std::fs::write(dir.join("notes.txt"), "mine").unwrap();
-    let out = chartgen(&["new", "demo"], tmp.path());
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "error: `demo` already exists and is not empty (choose another name, or --force to generate into it)\n"
+    let tmp = Project::new().file("demo/notes.txt", "mine");
+    tmp.run(&["new", "demo"]).status(2).stderr(
+        "error: `demo` already exists and is not empty (choose another name, or --force to generate into it)\n",
     );
-    assert_eq!(snapshot(&dir).len(), 1);
+    assert_eq!(snapshot(&tmp.path().join("demo")).len(), 1);
 }
 
 #[test]
 fn generate_writes_beside_the_spec_and_keeps_user_files() {
-    let tmp = folder_with(SPEC);
-    std::fs::create_dir_all(tmp.path().join("templates")).unwrap();
-    std::fs::write(tmp.path().join("templates/extra.yaml"), "# mine\n").unwrap();
-    let out = chartgen(&["generate"], tmp.path());
-    assert!(out.status.success(), "{}", stderr(&out));
+    let tmp = Project::new()
+        .spec(BASE)
+        .file("templates/extra.yaml", "# mine\n");
+    let out = tmp.run(&["generate"]).success();
     assert!(stdout(&out).contains("created   templates/statefulset.yaml"));
-    assert_eq!(
-        std::fs::read_to_string(tmp.path().join("templates/extra.yaml")).unwrap(),
-        "# mine\n"
-    );
-    let again = chartgen(&["generate"], tmp.path());
-    assert_eq!(stdout(&again), "up to date (15 files)\n");
+    assert_eq!(tmp.read("templates/extra.yaml"), "# mine\n");
+    tmp.run(&["generate"]).stdout("up to date (15 files)\n");
 }
 
 #[test]
 fn bad_specs_exit_2_with_file_line_and_field_and_write_nothing() {
-    let spec = format!(
-        "{SPEC}storage:\n  - name: data\n    size: 10Gb\n    mountPath: /data\nreplicas: -1\n"
+    let tmp = Project::new().spec(BASE).generated();
+    tmp.write(
+        SPEC_FILE,
+        format!(
+            "{BASE}storage:\n  - name: data\n    size: 10Gb\n    mountPath: /data\nreplicas: -1\n"
+        ),
     );
-    let tmp = folder_with(SPEC);
-    assert!(chartgen(&["generate"], tmp.path()).status.success());
-    std::fs::write(tmp.path().join("chartgen.yaml"), &spec).unwrap();
-    let before = snapshot(tmp.path());
-    let out = chartgen(&["generate"], tmp.path());
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
+    let before = tmp.snapshot();
+    tmp.run(&["generate"]).status(2).stderr(
         "error: chartgen.yaml:8:11: storage[0].size: \"10Gb\" is not a Kubernetes quantity (did you mean \"10Gi\"?)\n  \
          |\n8 |     size: 10Gb\n  |           ^\n\
-         chartgen.yaml:10:11: replicas: must be 0 or more\n   |\n10 | replicas: -1\n   |           ^\n"
+         chartgen.yaml:10:11: replicas: must be 0 or more\n   |\n10 | replicas: -1\n   |           ^\n",
     );
-    assert_eq!(snapshot(tmp.path()), before, "nothing written");
+    assert_eq!(tmp.snapshot(), before, "nothing written");
 }
 
 #[test]
 fn unknown_fields_are_named_with_a_suggestion() {
-    let tmp = folder_with(&format!("{SPEC}replcas: 3\n"));
-    let out = chartgen(&["validate"], tmp.path());
-    assert_eq!(out.status.code(), Some(2));
+    let tmp = Project::new().spec(format!("{BASE}replcas: 3\n"));
+    let out = tmp.run(&["validate"]).status(2);
     assert!(
         stderr(&out).starts_with(
             "error: chartgen.yaml:6:1: unknown field `replcas` (did you mean `replicas`?)"
@@ -99,21 +74,19 @@ fn unknown_fields_are_named_with_a_suggestion() {
 /// line, in the spec's words rather than Rust's types.
 #[test]
 fn every_shape_problem_is_reported_at_once() {
-    let spec = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: \"8000\"\nstorage:\n  - name: data\n    size: 1Gi\n    mountpath: /data\ncolour: blue\npolicy: parallel\n";
-    let tmp = folder_with(spec);
-    let before = snapshot(tmp.path());
-    let out = chartgen(&["generate"], tmp.path());
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
+    let spec = BASE.replace("port: 8080", "port: \"8000\"")
+        + "storage:\n  - name: data\n    size: 1Gi\n    mountpath: /data\ncolour: blue\npolicy: parallel\n";
+    let tmp = Project::new().spec(spec);
+    let before = tmp.snapshot();
+    tmp.run(&["generate"]).status(2).stderr(
         "error: chartgen.yaml:5:7: port: expected an integer, found the string \"8000\" (write the number without quotes)\n  \
          |\n5 | port: \"8000\"\n  |       ^\n\
          chartgen.yaml:7:5: storage[0]: missing field `mountPath`\n  |\n7 |   - name: data\n  |     ^\n\
          chartgen.yaml:9:5: storage[0]: unknown field `mountpath` (did you mean `mountPath`?)\n  |\n9 |     mountpath: /data\n  |     ^\n\
          chartgen.yaml:10:1: unknown field `colour` (README, \"The spec\", lists the fields)\n   |\n10 | colour: blue\n   | ^\n\
-         chartgen.yaml:11:9: policy: expected `OrderedReady` or `Parallel`, found the string \"parallel\" (did you mean `Parallel`?)\n   |\n11 | policy: parallel\n   |         ^\n"
+         chartgen.yaml:11:9: policy: expected `OrderedReady` or `Parallel`, found the string \"parallel\" (did you mean `Parallel`?)\n   |\n11 | policy: parallel\n   |         ^\n",
     );
-    assert_eq!(snapshot(tmp.path()), before, "nothing written");
+    assert_eq!(tmp.snapshot(), before, "nothing written");
 }
 
 /// The values are checked on the spec with its shape repaired: one run names every problem,
@@ -121,9 +94,7 @@ fn every_shape_problem_is_reported_at_once() {
 #[test]
 fn shape_and_value_problems_are_reported_together() {
     let spec = "name: Shop\nimage: {repository: nginx, tag: \"1.27\"}\nport: 8080\nreplicas: -1\nstorage:\n  - {name: data, size: [1]}\nsecrets:\n  - {name: A, value: hunter2, notsecret: true}\n";
-    let tmp = folder_with(spec);
-    let out = chartgen(&["validate"], tmp.path());
-    assert_eq!(out.status.code(), Some(2));
+    let out = Project::new().spec(spec).run(&["validate"]).status(2);
     let err = stderr(&out);
     let firsts: Vec<&str> = err
         .lines()
@@ -156,12 +127,11 @@ fn hostile_inputs_give_one_clear_error_and_exit_2() {
         ),
     ];
     for (what, bytes, expect) in cases {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::write(tmp.path().join("chartgen.yaml"), bytes).unwrap();
-        let out = chartgen(&["generate"], tmp.path());
+        let tmp = Project::new().spec(bytes);
+        let out = tmp.run(&["generate"]);
         assert_eq!(out.status.code(), Some(2), "{what}");
         assert!(stderr(&out).starts_with(expect), "{what}: {}", stderr(&out));
-        assert_eq!(snapshot(tmp.path()).len(), 1, "{what}: nothing written");
+        assert_eq!(tmp.snapshot().len(), 1, "{what}: nothing written");
     }
 }
 
@@ -172,7 +142,7 @@ fn huge_and_deeply_nested_specs_fail_fast_without_a_panic() {
         "x".repeat(10 * 1024 * 1024)
     );
     let deep = format!(
-        "{SPEC}affinity: {}{}\n",
+        "{BASE}affinity: {}{}\n",
         "[".repeat(400_000),
         "]".repeat(400_000)
     );
@@ -187,38 +157,33 @@ fn huge_and_deeply_nested_specs_fail_fast_without_a_panic() {
         ),
     ];
     for (text, expect) in cases {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::write(tmp.path().join("chartgen.yaml"), &text).unwrap();
-        let out = chartgen(&["generate"], tmp.path());
-        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let tmp = Project::new().spec(text);
+        let out = tmp.run(&["generate"]).status(2);
         assert!(stderr(&out).starts_with(expect), "{}", stderr(&out));
         assert!(stderr(&out).lines().count() <= 4, "short: {}", stderr(&out));
-        assert_eq!(snapshot(tmp.path()).len(), 1);
+        assert_eq!(tmp.snapshot().len(), 1);
     }
 }
 
 #[test]
 fn a_fifo_as_spec_is_refused_instead_of_blocking() {
-    let tmp = tempfile::tempdir().unwrap();
-    let fifo = tmp.path().join("chartgen.yaml");
+    let tmp = Project::new();
     let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
+        .arg(tmp.path().join(SPEC_FILE))
         .status()
         .expect("mkfifo runs");
     assert!(made.success());
-    let out = chartgen(&["validate"], tmp.path());
-    assert_eq!(
-        stderr(&out),
-        "error: cannot read `chartgen.yaml`: it is not a regular file\n"
-    );
+    tmp.run(&["validate"])
+        .stderr("error: cannot read `chartgen.yaml`: it is not a regular file\n");
 }
 
 #[test]
 fn an_unwritable_output_folder_is_an_error_with_nothing_half_made() {
-    let tmp = folder_with(SPEC);
     // /proc refuses new files even to root, like a read-only mount.
-    let out = chartgen(&["generate", "-o", "/proc/chartgen-out"], tmp.path());
-    assert_eq!(out.status.code(), Some(2));
+    let out = Project::new()
+        .spec(BASE)
+        .run(&["generate", "-o", "/proc/chartgen-out"])
+        .status(2);
     assert!(
         stderr(&out).starts_with("error: cannot write `/proc"),
         "{}",
@@ -229,9 +194,8 @@ fn an_unwritable_output_folder_is_an_error_with_nothing_half_made() {
 
 #[test]
 fn missing_specs_directories_and_file_targets_are_errors() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = chartgen(&["generate"], tmp.path());
-    assert_eq!(out.status.code(), Some(2));
+    let tmp = Project::new();
+    let out = tmp.run(&["generate"]).status(2);
     assert!(
         stderr(&out).starts_with(
             "error: no spec at `chartgen.yaml`: `chartgen new NAME` writes one from a preset"
@@ -241,20 +205,13 @@ fn missing_specs_directories_and_file_targets_are_errors() {
     );
 
     std::fs::create_dir(tmp.path().join("dir.yaml")).unwrap();
-    let out = chartgen(&["validate", "-f", "dir.yaml"], tmp.path());
-    assert_eq!(
-        stderr(&out),
-        "error: cannot read `dir.yaml`: it is a directory\n"
-    );
+    tmp.run(&["validate", "-f", "dir.yaml"])
+        .stderr("error: cannot read `dir.yaml`: it is a directory\n");
 
-    std::fs::write(tmp.path().join("chartgen.yaml"), SPEC).unwrap();
-    std::fs::write(tmp.path().join("out"), "a file").unwrap();
-    let out = chartgen(&["generate", "-o", "out"], tmp.path());
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "error: cannot write `out`: it is not a directory\n"
-    );
+    let tmp = tmp.spec(BASE).file("out", "a file");
+    tmp.run(&["generate", "-o", "out"])
+        .status(2)
+        .stderr("error: cannot write `out`: it is not a directory\n");
 }
 
 #[test]
@@ -274,27 +231,22 @@ fn schema_describes_the_spec() {
 
 #[test]
 fn charts_are_named_by_folder_or_spec_and_a_stale_one_with_the_command_that_fixes_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    for dir in ["a", "b"] {
-        std::fs::create_dir(tmp.path().join(dir)).unwrap();
-        std::fs::write(tmp.path().join(dir).join("chartgen.yaml"), SPEC).unwrap();
-    }
-    let out = chartgen(&["validate", "a/chartgen.yaml", "b"], tmp.path());
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(
-        stdout(&out),
-        "== a\na/chartgen.yaml: ok\n== b\nb/chartgen.yaml: ok\n"
-    );
+    let tmp = Project::new()
+        .file("a/chartgen.yaml", BASE)
+        .file("b/chartgen.yaml", BASE);
+    tmp.run(&["validate", "a/chartgen.yaml", "b"])
+        .success()
+        .stdout("== a\na/chartgen.yaml: ok\n== b\nb/chartgen.yaml: ok\n");
 
-    let out = chartgen(&["generate", "--check", "a/chartgen.yaml"], tmp.path());
-    assert_eq!(out.status.code(), Some(1));
+    let out = tmp
+        .run(&["generate", "--check", "a/chartgen.yaml"])
+        .status(1);
     assert!(
         stdout(&out).ends_with(" file(s) out of date in a: run `chartgen generate a`\n"),
         "{}",
         stdout(&out)
     );
-    let args = ["generate", "--check", "-f", "a/chartgen.yaml", "-o", "out"];
-    let out = chartgen(&args, tmp.path());
+    let out = tmp.run(&["generate", "--check", "-f", "a/chartgen.yaml", "-o", "out"]);
     assert!(
         stdout(&out).ends_with(
             " file(s) out of date in out: run `chartgen generate -f a/chartgen.yaml -o out`\n"

@@ -5,21 +5,25 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::support::{chartgen, git, git_ok, root, snapshot, stderr, stdout, venv_program};
+use crate::support::{
+    BASE, Project, chartgen, git, git_ok, root, snapshot, stderr, stdout, venv_program,
+};
 
-const SPEC: &str = "name: web\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
+/// The spec of the chart `web` in a repository of charts.
+const WEB: &str = "charts/web/chartgen.yaml";
+
+/// BASE named `web`, and then `extra`.
+fn web(extra: &str) -> String {
+    BASE.replacen("name: app", "name: web", 1) + extra
+}
 
 /// A git repository holding `charts/web`: a spec and the chart it generates, committed.
-fn repo_with_chart() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("charts/web");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("chartgen.yaml"), SPEC).unwrap();
-    let out = chartgen(&["generate", "charts/web"], tmp.path());
-    assert!(out.status.success(), "{}", stderr(&out));
-    git_ok(tmp.path(), &["init", "-q"]);
-    commit_all(tmp.path(), "chart");
-    tmp
+fn repo_with_chart() -> Project {
+    let repo = Project::new().file(WEB, web(""));
+    repo.run(&["generate", "charts/web"]).success();
+    git_ok(repo.path(), &["init", "-q"]);
+    commit_all(repo.path(), "chart");
+    repo
 }
 
 fn commit_all(repo: &Path, message: &str) {
@@ -67,8 +71,7 @@ fn pre_commit_hooks_pass_a_fresh_chart_and_name_a_stale_one_or_a_bad_spec() {
         );
     }
 
-    let spec = repo.path().join("charts/web/chartgen.yaml");
-    std::fs::write(&spec, format!("{SPEC}replicas: 3\n")).unwrap();
+    repo.write(WEB, web("replicas: 3\n"));
     git_ok(repo.path(), &["add", "-A"]);
     let out = try_hook(repo.path(), "chartgen-check");
     let text = stdout(&out);
@@ -83,7 +86,7 @@ fn pre_commit_hooks_pass_a_fresh_chart_and_name_a_stale_one_or_a_bad_spec() {
         "{text}"
     );
 
-    std::fs::write(&spec, format!("{SPEC}replicas: -1\n")).unwrap();
+    repo.write(WEB, web("replicas: -1\n"));
     git_ok(repo.path(), &["add", "-A"]);
     let out = try_hook(repo.path(), "chartgen-validate");
     let text = stdout(&out);
@@ -107,39 +110,35 @@ fn shop_manifest(size: &str) -> String {
 
 #[test]
 fn pr_review_comments_on_each_changed_spec_and_chart() {
-    let repo = repo_with_chart();
-    let shop = repo.path().join("charts/shop");
-    std::fs::create_dir_all(&shop).unwrap();
-    std::fs::write(
-        shop.join("Chart.yaml"),
-        "apiVersion: v2\nname: shop\nversion: 1.0.0\n",
-    )
-    .unwrap();
-    // What the stub helm prints for this chart.
-    std::fs::write(shop.join("rendered.yaml"), shop_manifest("1Gi")).unwrap();
-    std::fs::create_dir(repo.path().join("docs")).unwrap();
-    std::fs::write(repo.path().join("docs/notes.md"), "notes\n").unwrap();
+    // What the stub helm prints for the chart `shop`.
+    let rendered = "charts/shop/rendered.yaml";
+    let repo = repo_with_chart()
+        .file(
+            "charts/shop/Chart.yaml",
+            "apiVersion: v2\nname: shop\nversion: 1.0.0\n",
+        )
+        .file(rendered, shop_manifest("1Gi"))
+        .file("docs/notes.md", "notes\n");
     commit_all(repo.path(), "base");
     git_ok(repo.path(), &["branch", "base"]);
 
-    let spec = repo.path().join("charts/web/chartgen.yaml");
-    std::fs::write(&spec, format!("{SPEC}replicas: 3\n")).unwrap();
-    let out = chartgen(&["generate", "charts/web"], repo.path());
-    assert!(out.status.success(), "{}", stderr(&out));
-    std::fs::write(shop.join("rendered.yaml"), shop_manifest("5Gi")).unwrap();
-    std::fs::write(repo.path().join("docs/notes.md"), "more notes\n").unwrap();
+    repo.write(WEB, web("replicas: 3\n"));
+    repo.run(&["generate", "charts/web"]).success();
+    repo.write(rendered, shop_manifest("5Gi"));
+    repo.write("docs/notes.md", "more notes\n");
     commit_all(repo.path(), "change");
 
-    let stubs = tempfile::tempdir().unwrap();
-    let helm = stubs.path().join("helm");
-    std::fs::write(
-        &helm,
+    let stubs = Project::new().file(
+        "helm",
         "#!/bin/sh\n# helm template RELEASE CHART: the chart's rendered.yaml, if any\n\
          [ \"$1\" = template ] || exit 64\n\
          if [ -f \"$3/rendered.yaml\" ]; then cat \"$3/rendered.yaml\"; fi\n",
-    )
-    .unwrap();
-    let made = Command::new("chmod").arg("+x").arg(&helm).status().unwrap();
+    );
+    let made = Command::new("chmod")
+        .arg("+x")
+        .arg(stubs.path().join("helm"))
+        .status()
+        .unwrap();
     assert!(made.success());
     let out = Command::new("bash")
         .arg(root().join("scripts/pr-review.sh"))
@@ -154,19 +153,12 @@ fn pr_review_comments_on_each_changed_spec_and_chart() {
 
     // What chartgen itself says of each change, compared with the base another way: the
     // base chart regenerated from the old spec, the renders written out.
-    let oracle = tempfile::tempdir().unwrap();
-    let old_web = oracle.path().join("web");
-    std::fs::create_dir(&old_web).unwrap();
-    std::fs::write(old_web.join("chartgen.yaml"), SPEC).unwrap();
-    assert!(chartgen(&["generate"], &old_web).status.success());
-    let files = [
-        ("old.yaml", shop_manifest("1Gi")),
-        ("new.yaml", shop_manifest("5Gi")),
-        ("empty.yaml", String::new()),
-    ];
-    for (name, text) in &files {
-        std::fs::write(oracle.path().join(name), text).unwrap();
-    }
+    let oracle = Project::new()
+        .file("web/chartgen.yaml", web(""))
+        .file("old.yaml", shop_manifest("1Gi"))
+        .file("new.yaml", shop_manifest("5Gi"))
+        .file("empty.yaml", "");
+    oracle.run(&["generate", "web"]).success();
     let o = |name: &str| oracle.path().join(name).to_str().unwrap().to_string();
     let says = |args: &[&str], code: i32| {
         let markdown = ["--format", "markdown", "--color", "never"];

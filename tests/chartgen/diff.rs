@@ -3,21 +3,18 @@
 
 use serde_json::Value;
 
-use crate::support::{chartgen, root, snapshot, stderr, stdout};
+use crate::support::{BASE, Project, chartgen, root, stderr, stdout};
 
-const SPEC: &str = "name: app\nversion: 1.0.0\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\nstorage:\n  - {name: data, size: 1Gi, mountPath: /data}\n";
+/// A claim, whose changes are hazards.
+const CLAIM: &str = "storage:\n  - {name: data, size: 1Gi, mountPath: /data}\n";
 
-fn generated() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("chartgen.yaml"), SPEC).unwrap();
-    assert!(chartgen(&["generate"], tmp.path()).status.success());
-    tmp
+/// BASE with a version to bump, and CLAIM.
+fn spec() -> String {
+    format!("{BASE}version: 1.0.0\n{CLAIM}")
 }
 
-fn edit(dir: &std::path::Path, from: &str, to: &str) {
-    let spec = std::fs::read_to_string(dir.join("chartgen.yaml")).unwrap();
-    assert!(spec.contains(from), "{from}");
-    std::fs::write(dir.join("chartgen.yaml"), spec.replacen(from, to, 1)).unwrap();
+fn generated() -> Project {
+    Project::new().spec(spec()).generated()
 }
 
 fn json_diff(dir: &std::path::Path) -> (Option<i32>, Value) {
@@ -32,7 +29,7 @@ fn json_diff(dir: &std::path::Path) -> (Option<i32>, Value) {
 fn identical_charts_exit_0_with_no_output() {
     let tmp = generated();
     for format in ["stat", "unified"] {
-        let out = chartgen(&["diff", "--format", format], tmp.path());
+        let out = tmp.run(&["diff", "--format", format]);
         assert_eq!(out.status.code(), Some(0), "{format}");
         assert_eq!(stdout(&out), "", "{format}");
     }
@@ -41,9 +38,9 @@ fn identical_charts_exit_0_with_no_output() {
 #[test]
 fn a_replicas_change_updates_in_place_without_hazard() {
     let tmp = generated();
-    edit(tmp.path(), "port: 8080\n", "port: 8080\nreplicas: 3\n");
-    let before = snapshot(tmp.path());
-    let out = chartgen(&["diff", "--color", "never"], tmp.path());
+    tmp.edit_spec("port: 8080\n", "port: 8080\nreplicas: 3\n");
+    let before = tmp.snapshot();
+    let out = tmp.run(&["diff", "--color", "never"]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(
@@ -68,13 +65,13 @@ fn a_replicas_change_updates_in_place_without_hazard() {
         text.contains("version: 1.0.0 → 1.0.1 proposed (patch)"),
         "{text}"
     );
-    assert_eq!(snapshot(tmp.path()), before, "diff writes nothing");
+    assert_eq!(tmp.snapshot(), before, "diff writes nothing");
 }
 
 #[test]
 fn a_storage_size_change_warns_with_the_remedy() {
     let tmp = generated();
-    edit(tmp.path(), "size: 1Gi", "size: 5Gi");
+    tmp.edit_spec("size: 1Gi", "size: 5Gi");
     let (code, review) = json_diff(tmp.path());
     assert_eq!(code, Some(1));
     assert_eq!(review["effect"], "needs-recreate");
@@ -92,7 +89,7 @@ fn a_storage_size_change_warns_with_the_remedy() {
 #[test]
 fn a_rename_is_a_selector_hazard() {
     let tmp = generated();
-    edit(tmp.path(), "name: app\n", "name: shop\n");
+    tmp.edit_spec("name: app\n", "name: shop\n");
     let (code, review) = json_diff(tmp.path());
     assert_eq!(code, Some(1));
     let changes: Vec<&str> = review["hazards"]
@@ -110,45 +107,31 @@ fn a_rename_is_a_selector_hazard() {
 #[test]
 fn secrets_changed_show_keys_not_values() {
     let tmp = generated();
-    edit(
-        tmp.path(),
+    tmp.edit_spec(
         "port: 8080\n",
         "port: 8080\nsecrets:\n  - {name: API_URL, value: \"https://old\", notSecret: true}\n",
     );
-    assert!(
-        chartgen(&["generate", "--force"], tmp.path())
-            .status
-            .success()
-    );
-    edit(tmp.path(), "https://old", "https://new");
-    let text = stdout(&chartgen(&["diff", "--color", "never"], tmp.path()));
+    tmp.run(&["generate", "--force"]).success();
+    tmp.edit_spec("https://old", "https://new");
+    let text = stdout(&tmp.run(&["diff", "--color", "never"]));
     assert!(
         text.contains("value    secrets.API_URL: \"(hidden)\" → \"(hidden)\" (rolls pods)"),
         "{text}"
     );
-    let shown = stdout(&chartgen(
-        &[
-            "diff",
-            "--color",
-            "never",
-            "--show-secrets",
-            "--format",
-            "json",
-        ],
-        tmp.path(),
-    ));
+    let shown = stdout(&tmp.run(&[
+        "diff",
+        "--color",
+        "never",
+        "--show-secrets",
+        "--format",
+        "json",
+    ]));
     assert!(shown.contains("https://new"), "{shown}");
 }
 
 #[test]
 fn the_unversioned_spec_gets_its_bump_applied_by_generate() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("chartgen.yaml"),
-        SPEC.replace("version: 1.0.0\n", ""),
-    )
-    .unwrap();
-    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    let tmp = Project::new().spec(format!("{BASE}{CLAIM}")).generated();
     let version = |dir: &std::path::Path| {
         let chart: Value =
             serde_yaml::from_str(&std::fs::read_to_string(dir.join("Chart.yaml")).unwrap())
@@ -156,27 +139,23 @@ fn the_unversioned_spec_gets_its_bump_applied_by_generate() {
         chart["version"].as_str().unwrap().to_string()
     };
     assert_eq!(version(tmp.path()), "0.1.0");
-    edit(tmp.path(), "port: 8080\n", "port: 8080\nreplicas: 2\n");
-    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    tmp.edit_spec("port: 8080\n", "port: 8080\nreplicas: 2\n");
+    tmp.run(&["generate"]).success();
     assert_eq!(version(tmp.path()), "0.1.1", "defaults changed: patch");
-    edit(tmp.path(), "port: 8080\n", "port: 8080\nenv: {A: b}\n");
-    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    tmp.edit_spec("port: 8080\n", "port: 8080\nenv: {A: b}\n");
+    tmp.run(&["generate"]).success();
     assert_eq!(
         version(tmp.path()),
         "0.1.2",
         "a default changed (extraEnvVars): patch"
     );
-    edit(tmp.path(), "size: 1Gi", "size: 2Gi");
-    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    tmp.edit_spec("size: 1Gi", "size: 2Gi");
+    tmp.run(&["generate"]).success();
     assert_eq!(version(tmp.path()), "0.2.0", "a hazard at 0.x: minor");
-    edit(
-        tmp.path(),
-        "port: 8080\n",
-        "port: 8080\nmetrics: {port: http}\n",
-    );
-    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    tmp.edit_spec("port: 8080\n", "port: 8080\nmetrics: {port: http}\n");
+    tmp.run(&["generate"]).success();
     assert_eq!(version(tmp.path()), "0.2.1", "keys added at 0.x: patch");
-    let check = chartgen(&["generate", "--check"], tmp.path());
+    let check = tmp.run(&["generate", "--check"]);
     assert_eq!(
         check.status.code(),
         Some(0),
@@ -188,8 +167,8 @@ fn the_unversioned_spec_gets_its_bump_applied_by_generate() {
 #[test]
 fn markdown_is_ready_for_a_pull_request() {
     let tmp = generated();
-    edit(tmp.path(), "size: 1Gi", "size: 5Gi");
-    let text = stdout(&chartgen(&["diff", "--format", "markdown"], tmp.path()));
+    tmp.edit_spec("size: 1Gi", "size: 5Gi");
+    let text = stdout(&tmp.run(&["diff", "--format", "markdown"]));
     assert!(
         text.starts_with(
             "### chartgen diff\n\n**Effect on a running release: needs recreate**\n\n"
@@ -214,8 +193,8 @@ fn markdown_is_ready_for_a_pull_request() {
 #[test]
 fn stat_and_markdown_keep_the_hazards_and_the_version_apart() {
     let tmp = generated();
-    edit(tmp.path(), "size: 1Gi", "size: 5Gi");
-    let stat = stdout(&chartgen(&["diff", "--format", "stat"], tmp.path()));
+    tmp.edit_spec("size: 1Gi", "size: 5Gi");
+    let stat = stdout(&tmp.run(&["diff", "--format", "stat"]));
     let hazard = "values.yaml persistence.data: Kubernetes refuses to change \
                   volumeClaimTemplates of an existing StatefulSet: `helm upgrade` fails with \
                   \"spec: Forbidden: updates to statefulset spec for fields other than 'replicas', \
@@ -237,7 +216,7 @@ fn stat_and_markdown_keep_the_hazards_and_the_version_apart() {
              warning: {warning}\nversion: 1.0.0 → 2.0.0 proposed (major)\n"
         )
     );
-    let markdown = stdout(&chartgen(&["diff", "--format", "markdown"], tmp.path()));
+    let markdown = stdout(&tmp.run(&["diff", "--format", "markdown"]));
     assert!(
         markdown.contains(&format!(
             "\n\n> ⚠️ **Hazard:** {hazard}<br>**Remedy:** {remedy}\n> ⚠️ **Warning:** \
@@ -251,18 +230,13 @@ fn stat_and_markdown_keep_the_hazards_and_the_version_apart() {
 fn an_empty_secret_value_is_not_hidden_it_is_empty() {
     let tmp = generated();
     let notsecret = "  - {name: API_URL, value: \"https://old\", notSecret: true}\n";
-    edit(
-        tmp.path(),
+    tmp.edit_spec(
         "port: 8080\n",
         &format!("port: 8080\nsecrets:\n{notsecret}"),
     );
-    assert!(
-        chartgen(&["generate", "--force"], tmp.path())
-            .status
-            .success()
-    );
-    edit(tmp.path(), notsecret, "  - {name: API_URL}\n");
-    let text = stdout(&chartgen(&["diff", "--color", "never"], tmp.path()));
+    tmp.run(&["generate", "--force"]).success();
+    tmp.edit_spec(notsecret, "  - {name: API_URL}\n");
+    let text = stdout(&tmp.run(&["diff", "--color", "never"]));
     assert!(
         text.contains("value    secrets.API_URL: \"(hidden)\" → \"\" (rolls pods)"),
         "{text}"
@@ -340,7 +314,7 @@ fn against_follows_a_symlinked_folder() {
         "--format",
         "stat",
     ];
-    let out = chartgen(&args, chart.path());
+    let out = chart.run(&args);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let through_link = stdout(&out);
     assert!(
@@ -351,26 +325,20 @@ fn against_follows_a_symlinked_folder() {
 
 #[test]
 fn many_charts_at_once_with_recursive_search() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Project::new();
     for name in ["a", "b", "c"] {
-        let dir = tmp.path().join("services").join(name);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("chartgen.yaml"),
-            SPEC.replace("name: app", &format!("name: {name}")),
-        )
-        .unwrap();
+        tmp.write(
+            &format!("services/{name}/chartgen.yaml"),
+            spec().replace("name: app", &format!("name: {name}")),
+        );
     }
-    let out = chartgen(&["generate", "-r"], tmp.path());
+    let out = tmp.run(&["generate", "-r"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out).matches("== ").count(), 3);
-    let check = chartgen(
-        &["generate", "--check", "--recursive", "services"],
-        tmp.path(),
-    );
+    let check = tmp.run(&["generate", "--check", "--recursive", "services"]);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
-    edit(&tmp.path().join("services/b"), "port: 8080", "port: 9090");
-    let check = chartgen(&["generate", "--check", "-r"], tmp.path());
+    tmp.edit("services/b/chartgen.yaml", "port: 8080", "port: 9090");
+    let check = tmp.run(&["generate", "--check", "-r"]);
     assert_eq!(
         check.status.code(),
         Some(1),
@@ -395,10 +363,7 @@ fn many_charts_at_once_with_recursive_search() {
         "-r inside a chart folder: {}",
         stderr(&inside)
     );
-    let diff = chartgen(
-        &["diff", "--format", "stat", "services/a", "services/b"],
-        tmp.path(),
-    );
+    let diff = tmp.run(&["diff", "--format", "stat", "services/a", "services/b"]);
     assert_eq!(diff.status.code(), Some(1));
     assert!(
         stdout(&diff).starts_with("== services/a\n== services/b\n README.md"),

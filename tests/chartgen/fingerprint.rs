@@ -4,9 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{chartgen, stderr, stdout};
-
-const SPEC: &str = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
+use crate::support::{BASE, Project, SPEC_FILE, chartgen, stderr, stdout};
 
 /// `chartgen diff --format stat` and `chartgen generate --check` in `dir`: exit codes and
 /// what each printed.
@@ -26,20 +24,11 @@ fn clean() -> [(Option<i32>, String); 2] {
     [(Some(0), String::new()), (Some(0), String::new())]
 }
 
-fn edit(dir: &Path, path: &str, from: &str, to: &str) -> String {
-    let before = std::fs::read_to_string(dir.join(path)).unwrap();
-    assert!(before.contains(from), "{path} has no {from:?}");
-    std::fs::write(dir.join(path), before.replacen(from, to, 1)).unwrap();
-    before
-}
-
 #[test]
 fn the_spec_a_file_or_the_lock_changed_each_render_and_report_the_change() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Project::new().spec(BASE).generated();
     let dir = tmp.path();
-    std::fs::write(dir.join("chartgen.yaml"), SPEC).unwrap();
-    assert!(chartgen(&["generate"], dir).status.success());
-    let lock = std::fs::read_to_string(dir.join("chartgen.lock")).unwrap();
+    let lock = tmp.read("chartgen.lock");
     assert!(
         lock.starts_with("# chartgen 0.1.0 build ")
             && lock.lines().next().unwrap().contains(", fingerprint "),
@@ -47,28 +36,23 @@ fn the_spec_a_file_or_the_lock_changed_each_render_and_report_the_change() {
     );
     assert_eq!(reports(dir), clean());
 
-    let spec = edit(
-        dir,
-        "chartgen.yaml",
-        "port: 8080",
-        "port: 8080\nreplicas: 3",
-    );
+    let spec = tmp.edit_spec("port: 8080", "port: 8080\nreplicas: 3");
     let [diff, check] = reports(dir);
     assert_eq!(diff.0, Some(1));
     assert!(diff.1.contains("values.yaml"), "{}", diff.1);
     assert_eq!(check.0, Some(1));
     assert!(check.1.contains("M values.yaml"), "{}", check.1);
-    std::fs::write(dir.join("chartgen.yaml"), spec).unwrap();
+    tmp.write(SPEC_FILE, spec);
     assert_eq!(reports(dir), clean());
 
-    let values = edit(dir, "values.yaml", "replicaCount: 1", "replicaCount: 2");
+    let values = tmp.edit("values.yaml", "replicaCount: 1", "replicaCount: 2");
     let [diff, check] = reports(dir);
     assert_eq!(diff.0, Some(1));
     assert!(diff.1.contains("values.yaml"), "{}", diff.1);
     assert_eq!(check.0, Some(1));
     // The unpinned version is bumped from the hand-edited chart too.
     assert!(check.1.contains("M values.yaml   | +1 -1\n"), "{}", check.1);
-    std::fs::write(dir.join("values.yaml"), values).unwrap();
+    tmp.write("values.yaml", values);
     assert_eq!(reports(dir), clean());
 
     // The lock is no file `chartgen diff` compares; `--check` says it is out of date when it
@@ -81,7 +65,7 @@ fn the_spec_a_file_or_the_lock_changed_each_render_and_report_the_change() {
     };
     let head = lock.lines().next().unwrap();
     let line_less = lock.replacen(&format!("{}\n", lock.lines().nth(1).unwrap()), "", 1);
-    std::fs::write(dir.join("chartgen.lock"), &line_less).unwrap();
+    tmp.write("chartgen.lock", &line_less);
     let [diff, check] = reports(dir);
     assert_eq!(diff, (Some(0), String::new()), "a line less");
     assert!(stale(&check), "a line less: {check:?}");
@@ -93,12 +77,12 @@ fn the_spec_a_file_or_the_lock_changed_each_render_and_report_the_change() {
         ),
         ("no fingerprint", lock.replacen(&format!("{head}\n"), "", 1)),
     ] {
-        std::fs::write(dir.join("chartgen.lock"), &edited).unwrap();
+        tmp.write("chartgen.lock", &edited);
         assert_eq!(reports(dir), clean(), "{what}");
-        assert!(chartgen(&["generate"], dir).status.success());
-        let refreshed = std::fs::read_to_string(dir.join("chartgen.lock")).unwrap();
+        tmp.run(&["generate"]).success();
         assert_eq!(
-            refreshed, lock,
+            tmp.read("chartgen.lock"),
+            lock,
             "{what}: generate writes this build's fingerprint"
         );
     }
@@ -108,15 +92,7 @@ fn the_spec_a_file_or_the_lock_changed_each_render_and_report_the_change() {
 /// A spec edit that renders the same chart (a comment) is no change to report.
 #[test]
 fn a_spec_edit_that_renders_the_same_chart_changes_nothing_to_report() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    std::fs::write(dir.join("chartgen.yaml"), SPEC).unwrap();
-    assert!(chartgen(&["generate"], dir).status.success());
-    edit(
-        dir,
-        "chartgen.yaml",
-        "port: 8080",
-        "port: 8080 # the app's own",
-    );
-    assert_eq!(reports(dir), clean());
+    let tmp = Project::new().spec(BASE).generated();
+    tmp.edit_spec("port: 8080", "port: 8080 # the app's own");
+    assert_eq!(reports(tmp.path()), clean());
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{all_specs, generate, helm, helm_render};
+use crate::support::{BASE, Project, SPEC_FILE, all_specs, generate, helm, helm_render};
 use chartgen::apiserver::KubeVersion;
 use chartgen::kube_range::KubeRange;
 use chartgen::load::load;
@@ -187,7 +187,7 @@ pub fn kube_versions(spec: &Spec) -> Vec<String> {
 pub fn judge_folders(dirs: &[std::path::PathBuf], label: &str) {
     let charts: Vec<_> = dirs
         .iter()
-        .map(|d| (d.clone(), load(&d.join("chartgen.yaml")).unwrap().spec))
+        .map(|d| (d.clone(), load(&d.join(SPEC_FILE)).unwrap().spec))
         .collect();
     judge(&charts, label);
 }
@@ -441,30 +441,24 @@ fn falsy_secret_values_are_still_values() {
     assert_eq!(secret["data"]["SESSION_KEY"], "ZmFsc2U=", "false");
 }
 
-/// The app container of the StatefulSet Helm renders from a spec given as text.
-fn rendered_container(spec: &str) -> Value {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
-    let out = tmp.path().join("chart");
-    generate(&tmp.path().join("chartgen.yaml"), &out);
-    let files = helm_render(&out, json!({})).unwrap();
+/// The app container of the StatefulSet Helm renders from BASE and then `extra`.
+fn rendered_container(extra: &str) -> Value {
+    let tmp = Project::new().spec(format!("{BASE}{extra}")).generated();
+    let files = helm_render(tmp.path(), json!({})).unwrap();
     let sts: Value = serde_yaml::from_str(manifest(&files, "statefulset.yaml")).unwrap();
     sts["spec"]["template"]["spec"]["containers"][0].clone()
 }
 
 #[test]
 fn none_turns_off_the_probe_chartgen_would_give() {
-    let base = "name: app\nimage: {repository: nginx, tag: \"1.27\"}\nport: 8080\n";
-    let container = rendered_container(&format!(
-        "{base}probes:\n  readiness: {{http: /ready}}\n  liveness: none\n"
-    ));
+    let container = rendered_container("probes:\n  readiness: {http: /ready}\n  liveness: none\n");
     assert_eq!(
         container["readinessProbe"],
         json!({"httpGet": {"path": "/ready", "port": "http"}})
     );
     assert_eq!(container.get("livenessProbe"), None);
     // Without readiness, the default liveness probe still checks the first port.
-    let container = rendered_container(&format!("{base}probes:\n  readiness: none\n"));
+    let container = rendered_container("probes:\n  readiness: none\n");
     assert_eq!(container.get("readinessProbe"), None);
     assert_eq!(
         container["livenessProbe"],
@@ -474,10 +468,7 @@ fn none_turns_off_the_probe_chartgen_would_give() {
 
 #[test]
 fn empty_dirs_are_folders_of_one_empty_dir_volume() {
-    let container = rendered_container(
-        "name: app\nimage: {repository: nginx, tag: \"1.27\"}\nport: 8080\n\
-         emptyDirs: [/var/run/app, /var/cache/nginx/]\n",
-    );
+    let container = rendered_container("emptyDirs: [/var/run/app, /var/cache/nginx/]\n");
     assert_eq!(
         container["volumeMounts"],
         json!([

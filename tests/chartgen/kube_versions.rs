@@ -2,7 +2,7 @@
 //! fields older ones drop, and the chart is judged by the schemas of both ends of its range.
 
 use crate::helm::{judge, kube_versions};
-use crate::support::{chartgen, generate, helm, root, stderr};
+use crate::support::{BASE, Project, chartgen, generate, helm, root, stderr};
 use chartgen::load::load;
 
 #[test]
@@ -42,12 +42,12 @@ fn the_range_reaches_chart_yaml_and_fields_it_outgrows_warn() {
 
 #[test]
 fn a_constraint_helm_cannot_read_is_a_spec_error() {
-    let tmp = tempfile::tempdir().unwrap();
-    let spec = "name: app\nkubeVersion: \">= 1.29 or so\"\nimage:\n  repository: nginx\n  \
-                tag: \"1.27\"\nport: 8080\n";
-    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
-    let out = chartgen(&["generate"], tmp.path());
-    assert_eq!(out.status.code(), Some(2));
+    let tmp = Project::new().spec(BASE.replacen(
+        "name: app\n",
+        "name: app\nkubeVersion: \">= 1.29 or so\"\n",
+        1,
+    ));
+    let out = tmp.run(&["generate"]).status(2);
     assert_eq!(
         stderr(&out).lines().next().unwrap(),
         "error: chartgen.yaml:2:14: kubeVersion: \">= 1.29 or so\" is not a Helm kubeVersion \

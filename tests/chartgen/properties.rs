@@ -246,7 +246,7 @@ fn values_yaml_reads_back_as_the_data_it_was_written_from() {
         chartgen::validate::validate(&file).unwrap();
         let chart = chartgen::render::render(&file.spec).unwrap();
         let read: Value = serde_yaml::from_str(chart.get("values.yaml").unwrap()).unwrap();
-        let model = chartgen::yaml::value(&chartgen::values::entries(&file.spec));
+        let model = chartgen::entry::value(&chartgen::values::entries(&file.spec));
         assert_eq!(
             read, model,
             "values.yaml of this spec reads back differently:\n{text}"

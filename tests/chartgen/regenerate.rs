@@ -1,28 +1,23 @@
 //! Safe regeneration: the lock file, hand-edit detection, stale files, and `generate --check`.
 
-use crate::support::{chartgen, git, git_ok, snapshot, stderr, stdout};
+use crate::support::{BASE, Project, SPEC_FILE, git, git_ok, stderr, stdout};
 
-/// Pinned by digest, so that chartgen has no warning to add to what these tests assert.
-const SPEC: &str = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\n  \
-                    digest: sha256:0000000000000000000000000000000000000000000000000000000000000000\n\
-                    port: 8080\n";
-
-fn generated(spec: &str) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("chartgen.yaml"), spec).unwrap();
-    let out = chartgen(&["generate"], tmp.path());
-    assert!(out.status.success(), "{}", stderr(&out));
-    tmp
+/// BASE pinned by digest, so that chartgen has no warning to add to what these tests assert,
+/// and then `extra`.
+fn pinned(extra: &str) -> String {
+    let digest =
+        "  digest: sha256:0000000000000000000000000000000000000000000000000000000000000000\n";
+    BASE.replacen("port:", &format!("{digest}port:"), 1) + extra
 }
 
-fn edit_spec(dir: &std::path::Path, spec: &str) {
-    std::fs::write(dir.join("chartgen.yaml"), spec).unwrap();
+fn generated(extra: &str) -> Project {
+    Project::new().spec(pinned(extra)).generated()
 }
 
 #[test]
 fn the_lock_lists_every_generated_file_with_its_sha256() {
-    let tmp = generated(SPEC);
-    let lock = std::fs::read_to_string(tmp.path().join("chartgen.lock")).unwrap();
+    let tmp = generated("");
+    let lock = tmp.read("chartgen.lock");
     let (fingerprint, hashes) = lock.split_once('\n').unwrap();
     assert!(fingerprint.starts_with("# chartgen "), "{lock}");
     let paths: Vec<&str> = hashes
@@ -45,17 +40,13 @@ fn the_lock_lists_every_generated_file_with_its_sha256() {
 
 #[test]
 fn hand_edits_stop_regeneration_with_their_diff_until_forced() {
-    let tmp = generated(SPEC);
-    let sts = tmp.path().join("templates/statefulset.yaml");
-    let edited = std::fs::read_to_string(&sts)
-        .unwrap()
-        .replace("  replicas:", "  # tuned by hand\n  replicas:");
-    std::fs::write(&sts, &edited).unwrap();
-    edit_spec(tmp.path(), &format!("{SPEC}replicas: 3\n"));
-    let before = snapshot(tmp.path());
+    let tmp = generated("");
+    let sts = "templates/statefulset.yaml";
+    tmp.edit(sts, "  replicas:", "  # tuned by hand\n  replicas:");
+    tmp.write(SPEC_FILE, pinned("replicas: 3\n"));
+    let before = tmp.snapshot();
 
-    let out = chartgen(&["generate"], tmp.path());
-    assert_eq!(out.status.code(), Some(2));
+    let out = tmp.run(&["generate"]).status(2);
     let err = stderr(&out);
     assert!(
         err.starts_with(
@@ -65,11 +56,10 @@ fn hand_edits_stop_regeneration_with_their_diff_until_forced() {
         "{err}"
     );
     assert!(err.contains("\n-  # tuned by hand\n"), "{err}");
-    assert_eq!(snapshot(tmp.path()), before, "nothing written");
+    assert_eq!(tmp.snapshot(), before, "nothing written");
 
     // `--check` points at the command that goes through, not at the one that refuses.
-    let out = chartgen(&["generate", "--check"], tmp.path());
-    assert_eq!(out.status.code(), Some(1));
+    let out = tmp.run(&["generate", "--check"]).status(1);
     assert_eq!(
         stdout(&out),
         "M Chart.yaml                 | +1 -1\nM README.md                  | +1 -1\n\
@@ -79,23 +69,19 @@ fn hand_edits_stop_regeneration_with_their_diff_until_forced() {
          not chartgen's: --force overwrites them)\n"
     );
 
-    let out = chartgen(&["generate", "--force"], tmp.path());
+    let out = tmp.run(&["generate", "--force"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("updated   templates/statefulset.yaml"));
-    assert!(
-        !std::fs::read_to_string(&sts)
-            .unwrap()
-            .contains("tuned by hand")
-    );
+    assert!(!tmp.read(sts).contains("tuned by hand"));
 }
 
 #[test]
 fn files_no_longer_generated_are_removed_unless_edited() {
-    let with_config = format!("{SPEC}config:\n  env:\n    REGION: eu\n");
-    let tmp = generated(&with_config);
+    let with_config = "config:\n  env:\n    REGION: eu\n";
+    let tmp = generated(with_config);
     assert!(tmp.path().join("templates/configmap.yaml").exists());
-    edit_spec(tmp.path(), SPEC);
-    let out = chartgen(&["generate"], tmp.path());
+    tmp.write(SPEC_FILE, pinned(""));
+    let out = tmp.run(&["generate"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("removed   templates/configmap.yaml"),
@@ -104,12 +90,11 @@ fn files_no_longer_generated_are_removed_unless_edited() {
     );
     assert!(!tmp.path().join("templates/configmap.yaml").exists());
 
-    edit_spec(tmp.path(), &with_config);
-    assert!(chartgen(&["generate"], tmp.path()).status.success());
-    std::fs::write(tmp.path().join("templates/configmap.yaml"), "# mine now\n").unwrap();
-    edit_spec(tmp.path(), SPEC);
-    let out = chartgen(&["generate"], tmp.path());
-    assert_eq!(out.status.code(), Some(2));
+    tmp.write(SPEC_FILE, pinned(with_config));
+    tmp.run(&["generate"]).success();
+    tmp.write("templates/configmap.yaml", "# mine now\n");
+    tmp.write(SPEC_FILE, pinned(""));
+    let out = tmp.run(&["generate"]).status(2);
     assert!(
         stderr(&out).contains(
             "templates/configmap.yaml: edited since chartgen wrote it, and chartgen would remove it"
@@ -122,45 +107,36 @@ fn files_no_longer_generated_are_removed_unless_edited() {
 
 #[test]
 fn a_hand_written_chart_in_the_way_is_not_overwritten_without_force() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::create_dir(tmp.path().join("templates")).unwrap();
-    std::fs::write(
-        tmp.path().join("templates/statefulset.yaml"),
-        "# written by hand\n",
-    )
-    .unwrap();
-    std::fs::write(tmp.path().join("templates/extra.yaml"), "# mine\n").unwrap();
-    edit_spec(tmp.path(), SPEC);
-    let out = chartgen(&["generate"], tmp.path());
-    assert_eq!(out.status.code(), Some(2));
+    let tmp = Project::new()
+        .file("templates/statefulset.yaml", "# written by hand\n")
+        .file("templates/extra.yaml", "# mine\n")
+        .spec(pinned(""));
+    let out = tmp.run(&["generate"]).status(2);
     assert!(
         stderr(&out)
             .contains("templates/statefulset.yaml: exists, and chartgen did not generate it"),
         "{}",
         stderr(&out)
     );
-    let out = chartgen(&["generate", "--force"], tmp.path());
+    let out = tmp.run(&["generate", "--force"]);
     assert!(out.status.success());
-    assert_eq!(
-        std::fs::read_to_string(tmp.path().join("templates/extra.yaml")).unwrap(),
-        "# mine\n"
-    );
+    assert_eq!(tmp.read("templates/extra.yaml"), "# mine\n");
     // Kept, but never silently: Helm renders it with the chart.
     let strangers = "warning: 1 file(s) below templates/ were not generated by chartgen, and \
                      Helm renders them with the chart (they may call helpers chartgen's \
                      _helpers.tpl lacks): keep them if you wrote them for this chart; `chartgen \
                      generate --prune` removes them\n  templates/extra.yaml\n";
     assert_eq!(stderr(&out), strangers);
-    let out = chartgen(&["generate"], tmp.path());
+    let out = tmp.run(&["generate"]);
     assert_eq!(stdout(&out), "up to date (15 files)\n");
     assert_eq!(stderr(&out), strangers, "said on every run");
-    let out = chartgen(&["generate", "--check"], tmp.path());
+    let out = tmp.run(&["generate", "--check"]);
     assert_eq!(
         (out.status.code(), stderr(&out).as_str()),
         (Some(0), strangers)
     );
 
-    let out = chartgen(&["generate", "--prune"], tmp.path());
+    let out = tmp.run(&["generate", "--prune"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "removed   templates/extra.yaml\n");
     assert_eq!(stderr(&out), "");
@@ -169,18 +145,15 @@ fn a_hand_written_chart_in_the_way_is_not_overwritten_without_force() {
 
 #[test]
 fn check_exits_0_when_current_and_1_with_a_stat_when_stale_writing_nothing() {
-    let tmp = generated(SPEC);
-    let out = chartgen(&["generate", "--check"], tmp.path());
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout(&out), "");
+    let tmp = generated("");
+    tmp.run(&["generate", "--check"]).success().stdout("");
 
-    edit_spec(
-        tmp.path(),
-        &format!("{SPEC}replicas: 3\nsecrets:\n  - {{name: TOKEN, generate: true}}\n"),
+    tmp.write(
+        SPEC_FILE,
+        pinned("replicas: 3\nsecrets:\n  - {name: TOKEN, generate: true}\n"),
     );
-    let before = snapshot(tmp.path());
-    let out = chartgen(&["generate", "--check"], tmp.path());
-    assert_eq!(out.status.code(), Some(1));
+    let before = tmp.snapshot();
+    let out = tmp.run(&["generate", "--check"]).status(1);
     let text = stdout(&out);
     assert!(text.contains("A templates/secret.yaml"), "{text}");
     assert!(text.contains("M values.yaml"), "{text}");
@@ -188,12 +161,12 @@ fn check_exits_0_when_current_and_1_with_a_stat_when_stale_writing_nothing() {
         text.ends_with("file(s) out of date: run `chartgen generate`\n"),
         "{text}"
     );
-    assert_eq!(snapshot(tmp.path()), before, "--check writes nothing");
+    assert_eq!(tmp.snapshot(), before, "--check writes nothing");
 }
 
 #[test]
 fn check_works_as_a_pre_commit_gate() {
-    let tmp = generated(SPEC);
+    let tmp = generated("");
     let ok = |args: &[&str]| git_ok(tmp.path(), args);
     ok(&["init", "-q"]);
     let hook = tmp.path().join(".git/hooks/pre-commit");
@@ -207,7 +180,7 @@ fn check_works_as_a_pre_commit_gate() {
     ok(&["add", "-A"]);
     ok(&["commit", "-qm", "chart"]);
 
-    edit_spec(tmp.path(), &format!("{SPEC}replicas: 4\n"));
+    tmp.write(SPEC_FILE, pinned("replicas: 4\n"));
     ok(&["add", "-A"]);
     let refused = git(tmp.path(), &["commit", "-qm", "spec only"]);
     assert!(
@@ -216,24 +189,21 @@ fn check_works_as_a_pre_commit_gate() {
     );
     // git shows a hook's output on stderr.
     assert!(String::from_utf8_lossy(&refused.stderr).contains("M values.yaml"));
-    assert!(chartgen(&["generate"], tmp.path()).status.success());
+    tmp.run(&["generate"]).success();
     ok(&["add", "-A"]);
     ok(&["commit", "-qm", "spec and chart"]);
 }
 
 #[test]
 fn a_change_that_breaks_helm_upgrade_is_never_written_silently() {
-    let spec = format!("{SPEC}storage:\n  - {{name: data, size: 1Gi, mountPath: /data}}\n");
-    let tmp = generated(&spec);
-    edit_spec(tmp.path(), &spec.replace("1Gi", "5Gi"));
+    let tmp = generated("storage:\n  - {name: data, size: 1Gi, mountPath: /data}\n");
+    tmp.edit_spec("1Gi", "5Gi");
     let hazard = "hazard: values.yaml persistence.data: Kubernetes refuses to change \
                   volumeClaimTemplates of an existing StatefulSet: `helm upgrade` fails with \
                   \"spec: Forbidden: updates to statefulset spec for fields other than";
-    let check = chartgen(&["generate", "--check"], tmp.path());
-    assert_eq!(check.status.code(), Some(1));
+    let check = tmp.run(&["generate", "--check"]).status(1);
     assert!(stderr(&check).starts_with(hazard), "{}", stderr(&check));
-    let out = chartgen(&["generate"], tmp.path());
-    assert_eq!(out.status.code(), Some(0));
+    let out = tmp.run(&["generate"]).status(0);
     let err = stderr(&out);
     assert!(err.starts_with(hazard), "{err}");
     assert!(
@@ -243,15 +213,10 @@ fn a_change_that_breaks_helm_upgrade_is_never_written_silently() {
     // At 0.x, a breaking change bumps the minor version (SemVer's initial development).
     assert!(err.ends_with("\nversion: 0.1.0 → 0.2.0 (minor)\n"), "{err}");
 
-    edit_spec(
-        tmp.path(),
-        &spec
-            .replace("1Gi", "5Gi")
-            .replace("port: 8080\n", "port: 8080\nreplicas: 2\n"),
-    );
-    let out = chartgen(&["generate"], tmp.path());
+    tmp.edit_spec("port: 8080\n", "port: 8080\nreplicas: 2\n");
+    let out = tmp.run(&["generate"]);
     assert_eq!(stderr(&out), "version: 0.2.0 → 0.2.1 (patch)\n");
-    let out = chartgen(&["generate"], tmp.path());
+    let out = tmp.run(&["generate"]);
     assert_eq!(
         (stdout(&out).as_str(), stderr(&out).as_str()),
         ("up to date (15 files)\n", "")
@@ -260,17 +225,18 @@ fn a_change_that_breaks_helm_upgrade_is_never_written_silently() {
 
 #[test]
 fn a_hand_edited_secret_value_is_hidden_in_the_refusal() {
-    let with_secret = format!("{SPEC}secrets:\n  - name: DATABASE_URL\n");
-    let tmp = generated(&with_secret);
-    let values = tmp.path().join("values.yaml");
-    let text = std::fs::read_to_string(&values).unwrap();
-    let edited = text.replace("DATABASE_URL: \"\"", "DATABASE_URL: \"hunter2-values\"");
-    assert_ne!(edited, text);
-    std::fs::write(&values, edited).unwrap();
-    edit_spec(tmp.path(), &format!("{with_secret}  - name: API_KEY\n"));
+    let tmp = generated("secrets:\n  - name: DATABASE_URL\n");
+    let text = tmp.edit(
+        "values.yaml",
+        "DATABASE_URL: \"\"",
+        "DATABASE_URL: \"hunter2-values\"",
+    );
+    tmp.edit_spec(
+        "  - name: DATABASE_URL\n",
+        "  - name: DATABASE_URL\n  - name: API_KEY\n",
+    );
 
-    let out = chartgen(&["generate"], tmp.path());
-    assert_eq!(out.status.code(), Some(2));
+    let out = tmp.run(&["generate"]).status(2);
     let line = text.lines().position(|l| l == "secrets:").unwrap();
     assert_eq!(
         stderr(&out),

@@ -25,6 +25,135 @@ pub fn command(args: &[&str], cwd: &Path) -> Command {
     command
 }
 
+/// The spec most tests start from: the smallest that generates, its image pinned by a tag.
+pub const BASE: &str = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
+
+/// What every run on BASE warns first: its image is pinned by tag alone.
+pub const PIN_WARNING: &str = "warning: chartgen.yaml:4:8: image.tag: a tag can be pushed again: pin the image it names now with `image.digest: sha256:...`\n  |\n4 |   tag: \"1.27\"\n  |        ^\n";
+
+/// Where chartgen looks for the spec in a chart folder.
+pub const SPEC_FILE: &str = "chartgen.yaml";
+
+/// A temporary folder holding what a test starts from, as just's `Test` and cargo-generate's
+/// project builder make it: `Project::new().spec(BASE).file(path, text)`, then
+/// `.run(&["generate"]).status(2).stderr(exact)`, so a test states only what differs.
+pub struct Project {
+    dir: tempfile::TempDir,
+}
+
+impl Project {
+    /// An empty folder.
+    pub fn new() -> Project {
+        Project {
+            dir: tempfile::tempdir().expect("a temporary folder"),
+        }
+    }
+
+    /// The folder's spec.
+    pub fn spec(self, text: impl AsRef<[u8]>) -> Project {
+        self.file(SPEC_FILE, text)
+    }
+
+    /// A file at `path` below the folder, and the folders it needs.
+    pub fn file(self, path: &str, contents: impl AsRef<[u8]>) -> Project {
+        self.write(path, contents);
+        self
+    }
+
+    /// The folder with its chart generated: `chartgen generate`, which must succeed.
+    #[track_caller]
+    pub fn generated(self) -> Project {
+        self.run(&["generate"]).success();
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `contents` at `path` below the folder, with the folders it needs.
+    pub fn write(&self, path: &str, contents: impl AsRef<[u8]>) {
+        let path = self.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a path below the folder")).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.path().join(path)).unwrap()
+    }
+
+    /// Replaces the first `from`, which must be there, with `to` in the file at `path`; returns
+    /// the text before.
+    #[track_caller]
+    pub fn edit(&self, path: &str, from: &str, to: &str) -> String {
+        let before = self.read(path);
+        assert!(before.contains(from), "{path} has no {from:?}");
+        self.write(path, before.replacen(from, to, 1));
+        before
+    }
+
+    /// `edit` of the folder's spec.
+    #[track_caller]
+    pub fn edit_spec(&self, from: &str, to: &str) -> String {
+        self.edit(SPEC_FILE, from, to)
+    }
+
+    /// Runs chartgen with `args` in the folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run(chartgen(args, self.path()))
+    }
+
+    /// Every file below the folder, as relative path → content.
+    pub fn snapshot(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        snapshot(self.path())
+    }
+}
+
+/// What a run of chartgen did, with assertions on it that name what it printed when they fail.
+/// It reads as the process's `Output` too: `run.status.code()`, `stderr(&run)`.
+pub struct Run(Output);
+
+impl std::ops::Deref for Run {
+    type Target = Output;
+
+    fn deref(&self) -> &Output {
+        &self.0
+    }
+}
+
+impl Run {
+    #[track_caller]
+    pub fn status(self, code: i32) -> Run {
+        assert_eq!(
+            self.0.status.code(),
+            Some(code),
+            "stdout:\n{}\nstderr:\n{}",
+            stdout(&self.0),
+            stderr(&self.0)
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn success(self) -> Run {
+        self.status(0)
+    }
+
+    /// Exactly this on stderr.
+    #[track_caller]
+    pub fn stderr(self, exact: &str) -> Run {
+        assert_eq!(stderr(&self.0), exact);
+        self
+    }
+
+    /// Exactly this on stdout.
+    #[track_caller]
+    pub fn stdout(self, exact: &str) -> Run {
+        assert_eq!(stdout(&self.0), exact);
+        self
+    }
+}
+
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

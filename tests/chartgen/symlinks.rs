@@ -6,20 +6,15 @@
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
-use crate::support::{chartgen, snapshot, stderr, stdout};
-
-const SPEC: &str = "name: app\nimage:\n  repository: nginx\n  tag: \"1.27\"\nport: 8080\n";
+use crate::support::{BASE, PIN_WARNING, Project, chartgen, snapshot, stderr, stdout};
 const INGRESS: &str = "ingress:\n  hosts: [{host: app.example.com}]\n";
 
 /// A root holding `app/` (a chart folder with `spec`) and `outside/` (a folder of the user's
 /// that holds `victim.txt`).
-fn layout(spec: &str) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(tmp.path().join("app")).unwrap();
-    std::fs::create_dir_all(tmp.path().join("outside")).unwrap();
-    std::fs::write(tmp.path().join("app/chartgen.yaml"), spec).unwrap();
-    std::fs::write(tmp.path().join("outside/victim.txt"), "precious\n").unwrap();
-    tmp
+fn layout(spec: &str) -> Project {
+    Project::new()
+        .file("app/chartgen.yaml", spec)
+        .file("outside/victim.txt", "precious\n")
 }
 
 fn generate(root: &Path, args: &[&str]) -> std::process::Output {
@@ -40,7 +35,7 @@ fn refused_for_link(root: &Path, out: &std::process::Output, link: &str) {
 
 #[test]
 fn a_symlinked_templates_folder_is_refused_and_nothing_is_written() {
-    let tmp = layout(SPEC);
+    let tmp = layout(BASE);
     let root = tmp.path();
     symlink("../outside", root.join("app/templates")).unwrap();
     let before = snapshot(root);
@@ -57,14 +52,14 @@ fn a_symlinked_templates_folder_is_refused_and_nothing_is_written() {
 
 #[test]
 fn a_templates_folder_swapped_for_a_link_loses_nothing_outside() {
-    let tmp = layout(&format!("{SPEC}{INGRESS}"));
+    let tmp = layout(&format!("{BASE}{INGRESS}"));
     let root = tmp.path();
     assert!(generate(root, &[]).status.success());
     // The generated templates move elsewhere and a link takes their place; the spec then
     // drops the Ingress, whose file chartgen would remove.
     std::fs::rename(root.join("app/templates"), root.join("outside/templates")).unwrap();
     symlink("../outside/templates", root.join("app/templates")).unwrap();
-    std::fs::write(root.join("app/chartgen.yaml"), SPEC).unwrap();
+    tmp.write("app/chartgen.yaml", BASE);
     let before = snapshot(root);
     let out = generate(root, &[]);
     refused_for_link(root, &out, "app/templates");
@@ -84,7 +79,7 @@ fn lock_names(root: &Path, path: &str) {
 
 #[test]
 fn a_lock_line_through_a_symlinked_folder_deletes_nothing_outside() {
-    let tmp = layout(SPEC);
+    let tmp = layout(BASE);
     let root = tmp.path();
     assert!(generate(root, &[]).status.success());
     symlink("../outside", root.join("app/data")).unwrap();
@@ -101,7 +96,7 @@ fn a_lock_line_through_a_symlinked_folder_deletes_nothing_outside() {
 
 #[test]
 fn lock_lines_leaving_the_folder_are_ignored() {
-    let tmp = layout(SPEC);
+    let tmp = layout(BASE);
     let root = tmp.path();
     assert!(generate(root, &[]).status.success());
     let absolute = root.join("outside/victim.txt");
@@ -118,7 +113,7 @@ fn lock_lines_leaving_the_folder_are_ignored() {
 
 #[test]
 fn only_a_regular_file_chartgen_generated_is_removed() {
-    let tmp = layout(&format!("{SPEC}{INGRESS}"));
+    let tmp = layout(&format!("{BASE}{INGRESS}"));
     let root = tmp.path();
     assert!(generate(root, &[]).status.success());
     // Where the lock says chartgen wrote a file, a folder and a link to a file now stand.
@@ -128,7 +123,7 @@ fn only_a_regular_file_chartgen_generated_is_removed() {
     std::fs::write(ingress.join("notes.txt"), "mine\n").unwrap();
     lock_names(root, "victim-link.txt");
     symlink("../outside/victim.txt", root.join("app/victim-link.txt")).unwrap();
-    std::fs::write(root.join("app/chartgen.yaml"), SPEC).unwrap();
+    tmp.write("app/chartgen.yaml", BASE);
     let out = generate(root, &["--force"]);
     refused_for_link(root, &out, "app/victim-link.txt");
     std::fs::remove_file(root.join("app/victim-link.txt")).unwrap();
@@ -205,7 +200,7 @@ fn link_error(link: &str) -> String {
 
 #[test]
 fn recovery_never_writes_or_removes_through_a_symlinked_folder() {
-    let tmp = layout(SPEC);
+    let tmp = layout(BASE);
     let root = tmp.path();
     std::fs::write(root.join("outside/other.txt"), "original\n").unwrap();
     symlink("../outside", root.join("app/evil")).unwrap();
@@ -241,7 +236,7 @@ fn recovery_never_moves_a_file_in_through_a_symlinked_work_folder() {
             "../../outside/victim.txt",
         ),
     ] {
-        let tmp = layout(SPEC);
+        let tmp = layout(BASE);
         let root = tmp.path();
         std::fs::write(root.join("outside/journal"), "update victim.txt\n").unwrap();
         journal_left(root, "update victim.txt\n", &[]);
@@ -255,7 +250,7 @@ fn recovery_never_moves_a_file_in_through_a_symlinked_work_folder() {
 
 #[test]
 fn recovery_never_plants_a_link_set_aside_in_the_work_folder() {
-    let tmp = layout(SPEC);
+    let tmp = layout(BASE);
     let root = tmp.path();
     journal_left(root, "update values.yaml\n", &[]);
     let kept = root.join("app/.chartgen.tmp/old/values.yaml");
@@ -277,7 +272,7 @@ fn a_journal_naming_the_work_folder_or_a_work_folder_that_is_a_file_is_refused()
         "create .chartgen.tmp/journal",
         "remove .chartgen.tmp/old/values.yaml",
     ] {
-        let tmp = layout(SPEC);
+        let tmp = layout(BASE);
         let root = tmp.path();
         journal_left(root, &format!("{line}\n"), &[("old/values.yaml", "x\n")]);
         recovery_refused(
@@ -285,7 +280,7 @@ fn a_journal_naming_the_work_folder_or_a_work_folder_that_is_a_file_is_refused()
             &interrupted(&format!("unreadable journal line {line:?}")),
         );
     }
-    let tmp = layout(SPEC);
+    let tmp = layout(BASE);
     let root = tmp.path();
     journal_left(root, "update values.yaml\n", &[("old", "not a folder\n")]);
     recovery_refused(
@@ -296,7 +291,7 @@ fn a_journal_naming_the_work_folder_or_a_work_folder_that_is_a_file_is_refused()
 
 #[test]
 fn linked_templates_are_named_and_prune_never_removes_or_follows_them() {
-    let tmp = layout(SPEC);
+    let tmp = layout(BASE);
     let root = tmp.path();
     assert!(generate(root, &[]).status.success());
     std::fs::create_dir(root.join("outside/sub")).unwrap();
@@ -308,9 +303,7 @@ fn linked_templates_are_named_and_prune_never_removes_or_follows_them() {
     .unwrap();
     symlink("../../outside/sub", root.join("app/templates/sub")).unwrap();
     std::fs::write(root.join("app/templates/mine.yaml"), "kind: Secret\n").unwrap();
-    let tag = "warning: app/chartgen.yaml:4:8: image.tag: a tag can be pushed again: pin the \
-               image it names now with `image.digest: sha256:...`\n  |\n4 |   tag: \"1.27\"\n  \
-               |        ^\n";
+    let tag = PIN_WARNING.replacen("chartgen.yaml", "app/chartgen.yaml", 1);
     let named = |count: usize, mine: &str| {
         format!(
             "{tag}warning: {count} file(s) below templates/ were not generated by chartgen, and \
