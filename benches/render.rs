@@ -61,7 +61,7 @@ fn review() {
     for _ in 0..20 {
         let start = Instant::now();
         let review = chartgen::review::review(&old, &new, false);
-        black_box(chartgen::report::render(
+        black_box(chartgen::report::print(
             &review,
             chartgen::report::Format::Unified,
             3,

@@ -3,13 +3,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::change::{FileChange, Status};
 use crate::chart::Chart;
 use crate::error::{Error, describe};
 use crate::folder::Folder;
 use crate::load::{SpecFile, load};
 use crate::lock::{LOCK_FILE, Lock};
 use crate::manifest::{self, STDIN};
-use crate::plan::{Action, Change, Stranger, plan, previous_lock, strangers, up_to_date};
+use crate::plan::{Stranger, plan, previous_lock, strangers, up_to_date};
 use crate::render::render;
 use crate::review::{Review, Side, bumped, review, scalar_field, unchanged};
 use crate::spec::Spec;
@@ -48,8 +49,8 @@ pub struct Done {
 
 /// What `generate` would change, writing nothing.
 #[derive(Debug)]
-pub struct Pending {
-    pub changes: Vec<Change>,
+pub struct DryRun {
+    pub changes: Vec<FileChange>,
     pub warnings: Vec<String>,
     pub review: Option<Review>,
     pub strangers: Vec<Stranger>,
@@ -89,8 +90,9 @@ fn checked(file: &SpecFile) -> Result<Vec<String>, Error> {
         .collect())
 }
 
-/// Checks a spec without writing anything; returns its warnings.
-pub fn check(path: &Path) -> Result<Vec<String>, Error> {
+/// What `chartgen validate` runs: checks a spec and renders it, writing nothing; returns its
+/// warnings.
+pub fn validate_spec(path: &Path) -> Result<Vec<String>, Error> {
     Ok(compile(path)?.warnings)
 }
 
@@ -150,7 +152,7 @@ pub fn generate(spec: &Path, out: &Path, force: bool, prune: bool) -> Result<Don
     // Before reading anything to compare: through a link, a refusal would show another folder.
     refuse_links(out, chart.files().map(|(p, _)| p).chain(lock.paths()))?;
     let changes = plan(out, &chart, &lock);
-    let conflicts: Vec<Change> = changes
+    let conflicts: Vec<FileChange> = changes
         .iter()
         .filter(|c| c.conflict.is_some())
         .cloned()
@@ -162,7 +164,7 @@ pub fn generate(spec: &Path, out: &Path, force: bool, prune: bool) -> Result<Don
     let mut strangers = strangers(out, &chart, &lock);
     let mut stale: Vec<String> = changes
         .into_iter()
-        .filter(|c| c.action == Action::Remove)
+        .filter(|c| c.status == Status::Removed)
         .map(|c| c.path)
         .collect();
     if prune {
@@ -201,14 +203,14 @@ fn unbuilt(dir: &Path, spec: &Spec) -> Vec<String> {
         .collect()
 }
 
-/// What `generate` would change in `out`, writing nothing (for `generate --check`).
-pub fn pending(spec: &Path, out: &Path) -> Result<Pending, Error> {
+/// What `generate` would change in `out`, writing nothing (what `generate --check` runs).
+pub fn dry_run(spec: &Path, out: &Path) -> Result<DryRun, Error> {
     let file = load(spec)?;
     let warnings = checked(&file)?;
     let _folder = Folder::open(out)?;
     if let Some(lock) = up_to_date(out, &file.text) {
         // The lock lists every file chartgen would write: whatever else is a stranger.
-        return Ok(Pending {
+        return Ok(DryRun {
             changes: Vec::new(),
             warnings,
             review: None,
@@ -219,7 +221,7 @@ pub fn pending(spec: &Path, out: &Path) -> Result<Pending, Error> {
     let chart = locked(compiled.chart.clone(), &compiled.file.text);
     let lock = previous_lock(out);
     let changes = plan(out, &chart, &lock);
-    Ok(Pending {
+    Ok(DryRun {
         review: upgrade_review(out, &compiled, &changes),
         strangers: strangers(out, &chart, &lock),
         changes,
@@ -229,7 +231,7 @@ pub fn pending(spec: &Path, out: &Path) -> Result<Pending, Error> {
 
 /// The review of regenerating the chart in `out`: none when nothing changes or there was no
 /// chart before (an install, not an upgrade).
-fn upgrade_review(out: &Path, compiled: &Compiled, changes: &[Change]) -> Option<Review> {
+fn upgrade_review(out: &Path, compiled: &Compiled, changes: &[FileChange]) -> Option<Review> {
     if changes.iter().all(|c| c.path == LOCK_FILE) {
         return None;
     }
@@ -353,7 +355,11 @@ pub fn locked(mut chart: Chart, spec_text: &str) -> Chart {
 }
 
 /// Where the spec and the chart are, from the command line's folder and `-f`/`-o` options.
-pub fn locate(dir: Option<&Path>, file: Option<&Path>, out: Option<&Path>) -> (PathBuf, PathBuf) {
+pub fn spec_and_chart(
+    dir: Option<&Path>,
+    file: Option<&Path>,
+    out: Option<&Path>,
+) -> (PathBuf, PathBuf) {
     let dir = dir.map(Path::to_path_buf);
     let spec = match (file, &dir) {
         (Some(f), _) => f.to_path_buf(),
@@ -378,17 +384,20 @@ mod tests {
     #[test]
     fn the_chart_goes_beside_the_spec_unless_told_otherwise() {
         let p = |s: &str| PathBuf::from(s);
-        assert_eq!(locate(None, None, None), (p("chartgen.yaml"), p(".")));
         assert_eq!(
-            locate(Some(&p("app")), None, None),
+            spec_and_chart(None, None, None),
+            (p("chartgen.yaml"), p("."))
+        );
+        assert_eq!(
+            spec_and_chart(Some(&p("app")), None, None),
             (p("app/chartgen.yaml"), p("app"))
         );
         assert_eq!(
-            locate(None, Some(&p("s/x.yaml")), None),
+            spec_and_chart(None, Some(&p("s/x.yaml")), None),
             (p("s/x.yaml"), p("s"))
         );
         assert_eq!(
-            locate(None, Some(&p("x.yaml")), Some(&p("out"))),
+            spec_and_chart(None, Some(&p("x.yaml")), Some(&p("out"))),
             (p("x.yaml"), p("out"))
         );
     }

@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand};
+
+use crate::report::Format;
 
 /// Compile a typed application spec into a production-grade Helm chart for a StatefulSet.
 #[derive(Debug, Parser)]
@@ -83,7 +86,7 @@ pub enum Command {
         #[arg(long, value_name = "CHART_DIR")]
         against: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "unified")]
-        format: crate::report::Format,
+        format: Format,
         /// Lines of context around each change
         #[arg(long, default_value_t = 3, value_name = "N")]
         context: usize,
@@ -112,7 +115,7 @@ pub enum Command {
         /// What the upgrade applies, in the same forms
         new: PathBuf,
         #[arg(long, value_enum, default_value = "unified")]
-        format: crate::report::Format,
+        format: Format,
         /// Namespace of namespaced objects that name none (as `helm template -n`)
         #[arg(short = 'n', long, value_name = "NAMESPACE", default_value = "")]
         namespace: String,
@@ -170,6 +173,31 @@ impl clap::builder::TypedValueParser for Offered {
                 .into_iter()
                 .map(clap::builder::PossibleValue::new),
         ))
+    }
+}
+
+/// `--format`'s values, each with its help: the library's formats know nothing of clap.
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            Format::Unified,
+            Format::Stat,
+            Format::Json,
+            Format::Markdown,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let (name, help) = match self {
+            Format::Unified => ("unified", "Every change in full, like `diff -u`"),
+            Format::Stat => (
+                "stat",
+                "One line per file or object, like `git diff --stat`",
+            ),
+            Format::Json => ("json", "One JSON object, for tools"),
+            Format::Markdown => ("markdown", "A pull-request comment"),
+        };
+        Some(PossibleValue::new(name).help(help))
     }
 }
 

@@ -4,10 +4,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::diff::unified_masked;
+use crate::change::{Conflict, FileChange, Status};
 use crate::locate::Pos;
-use crate::plan::{Action, Change, Conflict};
 use crate::problem::Kind;
+use crate::text_diff::unified_masked;
 
 /// One problem in a spec: where, which field, what is wrong.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +73,7 @@ pub enum Error {
 
     /// Regeneration would overwrite or remove files a person changed (or chartgen never wrote).
     #[error("{}", conflicts_report(changes))]
-    HandEdited { changes: Vec<Change> },
+    HandEdited { changes: Vec<FileChange> },
 
     /// A manifest given to `chartgen review` that is not YAML, or holds no Kubernetes object.
     #[error("{file}:{line}: {message}")]
@@ -109,7 +109,7 @@ impl Error {
     }
 }
 
-fn conflicts_report(changes: &[Change]) -> String {
+fn conflicts_report(changes: &[FileChange]) -> String {
     let mut out = format!(
         "refusing to change {} file(s) that chartgen did not leave as they are (--force overwrites):",
         changes.len()
@@ -119,7 +119,7 @@ fn conflicts_report(changes: &[Change]) -> String {
             Some(Conflict::NotGenerated) => "exists, and chartgen did not generate it",
             _ => "edited since chartgen wrote it",
         };
-        let verb = if change.action == Action::Remove {
+        let verb = if change.status == Status::Removed {
             ", and chartgen would remove it"
         } else {
             ""

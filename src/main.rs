@@ -7,12 +7,12 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use chartgen::app::{self, Done, locate};
+use chartgen::app::{self, Done, spec_and_chart};
 use chartgen::batch::{chart_dirs, parallel};
+use chartgen::change::FileChange;
 use chartgen::cli::{Cli, ColorChoice, Command};
-use chartgen::diff::counts;
 use chartgen::error::Error;
-use chartgen::plan::{Action, Change, Stranger};
+use chartgen::plan::Stranger;
 use chartgen::presets;
 use chartgen::report::{self, Colors};
 use chartgen::review::Review;
@@ -39,7 +39,7 @@ struct Outcome {
 impl Outcome {
     fn failed(err: &Error) -> Self {
         Outcome {
-            err: describe(err),
+            err: error_text(err),
             code: EXIT_ERROR,
             ..Outcome::default()
         }
@@ -110,7 +110,7 @@ fn run(command: Command) -> Vec<(PathBuf, Outcome)> {
                     EXIT_DIFFERENT
                 };
                 Ok(Outcome {
-                    out: report::render(&review, format, context, colors),
+                    out: report::print(&review, format, context, colors),
                     err: warnings_text(&warnings),
                     code,
                 })
@@ -145,7 +145,7 @@ fn run(command: Command) -> Vec<(PathBuf, Outcome)> {
             vec![(PathBuf::from("."), outcome)]
         }
         Command::Validate { dirs, file } => for_each_chart(&dirs, file, None, false, |spec, _| {
-            let warnings = app::check(spec)?;
+            let warnings = app::validate_spec(spec)?;
             Ok(Outcome {
                 out: format!("{}: ok\n", spec.display()),
                 err: warnings_text(&warnings),
@@ -257,7 +257,7 @@ fn for_each_chart(
     }
     let explicit = !dirs.is_empty() || recursive;
     let results = parallel(&charts, |dir| {
-        let (spec, out) = locate(
+        let (spec, out) = spec_and_chart(
             explicit.then_some(dir.as_path()),
             file.as_deref(),
             out.as_deref(),
@@ -292,13 +292,13 @@ fn auto_color(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
 }
 
 fn check_chart(spec: &Path, out: &Path) -> Result<Outcome, Error> {
-    let pending = app::pending(spec, out)?;
-    let changes = pending.changes;
+    let dry_run = app::dry_run(spec, out)?;
+    let changes = dry_run.changes;
     Ok(Outcome {
         out: stat(&changes, spec, out),
-        err: warnings_text(&pending.warnings)
-            + &strangers_text(&pending.strangers)
-            + &advice_text(pending.review.as_ref()),
+        err: warnings_text(&dry_run.warnings)
+            + &strangers_text(&dry_run.strangers)
+            + &advice_text(dry_run.review.as_ref()),
         code: if changes.is_empty() {
             EXIT_OK
         } else {
@@ -338,11 +338,8 @@ fn strangers_text(strangers: &[Stranger]) -> String {
 /// `helm upgrade` is never written silently.
 fn advice_text(review: Option<&Review>) -> String {
     review
-        .map(report::advice_lines)
+        .map(|review| report::advice(review, Colors(false)))
         .unwrap_or_default()
-        .iter()
-        .map(|line| format!("{line}\n"))
-        .collect()
 }
 
 /// What a run wrote into the chart folder `dir`, and what it still needs.
@@ -382,17 +379,12 @@ fn summary(done: &Done, dir: &Path) -> Outcome {
 
 /// One line per file that would change, like `git diff --stat`, then which chart and the
 /// command that updates it; nothing when up to date.
-fn stat(changes: &[Change], spec: &Path, chart: &Path) -> String {
-    let width = changes.iter().map(|c| c.path.len()).max().unwrap_or(0);
+fn stat(changes: &[FileChange], spec: &Path, chart: &Path) -> String {
+    let width = report::path_width(changes);
     let mut text = String::new();
     for change in changes {
-        let (add, del) = counts(&change.old, &change.new);
-        let mark = match change.action {
-            Action::Create => 'A',
-            Action::Update => 'M',
-            Action::Remove => 'D',
-        };
-        let _ = writeln!(text, "{mark} {:<width$} | +{add} -{del}", change.path);
+        let line = report::stat_line(change, change.counts(), width);
+        let _ = writeln!(text, "{} {line}", change.status.letter());
     }
     if !changes.is_empty() {
         let edited = changes.iter().filter(|c| c.conflict.is_some()).count();
@@ -436,7 +428,7 @@ fn regenerate_advice(spec: &Path, chart: &Path, edited: usize) -> String {
 }
 
 /// The error once, with every cause below it.
-fn describe(err: &Error) -> String {
+fn error_text(err: &Error) -> String {
     let mut text = format!("error: {err}\n");
     if matches!(
         err,

@@ -5,53 +5,23 @@
 use std::io::ErrorKind;
 use std::path::Path;
 
+use crate::change::{Conflict, FileChange};
 use crate::chart::Chart;
 use crate::lock::{LOCK_FILE, Lock, hash};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Create,
-    Update,
-    Remove,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Conflict {
-    /// chartgen wrote it, a person changed it since.
-    Edited,
-    /// It is in the way, and chartgen never wrote it.
-    NotGenerated,
-}
-
-/// One file that would change. `old` is what is on disk (empty when absent), `new` what
-/// chartgen would leave (empty when removing).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub path: String,
-    pub action: Action,
-    pub conflict: Option<Conflict>,
-    pub old: String,
-    pub new: String,
-}
-
-/// Compares `chart` (the full output, lock included) with `dir`, whose previous lock is `lock`.
-pub fn plan(dir: &Path, chart: &Chart, lock: &Lock) -> Vec<Change> {
+/// Compares `chart` (the full output, lock included) with `dir`, whose previous lock is `lock`:
+/// each file that would change, from what is on disk to what chartgen would leave.
+pub fn plan(dir: &Path, chart: &Chart, lock: &Lock) -> Vec<FileChange> {
     let mut changes = Vec::new();
     for (path, new) in chart.files() {
         let old = read(dir, path);
         if old.as_deref() == Some(new) || (path == LOCK_FILE && same_files(old.as_deref(), new)) {
             continue;
         }
-        let (action, conflict) = match &old {
-            None => (Action::Create, None),
-            Some(text) => (Action::Update, conflict(path, text, lock)),
-        };
-        changes.push(Change {
-            path: path.to_string(),
-            action,
+        let conflict = old.as_deref().and_then(|text| conflict(path, text, lock));
+        changes.push(FileChange {
             conflict,
-            old: old.unwrap_or_default(),
-            new: new.to_string(),
+            ..FileChange::new(path, old, Some(new.to_string()))
         });
     }
     // Only a regular file can be one chartgen generated: a folder or a link there is left alone.
@@ -61,12 +31,9 @@ pub fn plan(dir: &Path, chart: &Chart, lock: &Lock) -> Vec<Change> {
         .filter(|p| std::fs::symlink_metadata(dir.join(p)).is_ok_and(|m| m.is_file()));
     for path in stale {
         if let Some(old) = read(dir, path) {
-            changes.push(Change {
-                path: path.to_string(),
-                action: Action::Remove,
+            changes.push(FileChange {
                 conflict: conflict(path, &old, lock),
-                old,
-                new: String::new(),
+                ..FileChange::new(path, Some(old), None)
             });
         }
     }
@@ -229,6 +196,7 @@ pub fn previous_lock(dir: &Path) -> Lock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::change::Status;
 
     fn chart(files: &[(&str, &str)]) -> Chart {
         files.iter().copied().collect()
@@ -385,19 +353,19 @@ mod tests {
         ]);
         let got: Vec<_> = plan(dir, &after, &lock)
             .into_iter()
-            .map(|c| (c.path, c.action, c.conflict))
+            .map(|c| (c.path, c.status, c.conflict))
             .collect();
         assert_eq!(
             got,
             [
-                ("a.yaml".into(), Action::Update, None),
-                ("b.yaml".into(), Action::Update, Some(Conflict::Edited)),
+                ("a.yaml".into(), Status::Changed, None),
+                ("b.yaml".into(), Status::Changed, Some(Conflict::Edited)),
                 (
                     "c.yaml".into(),
-                    Action::Update,
+                    Status::Changed,
                     Some(Conflict::NotGenerated)
                 ),
-                ("gone.yaml".into(), Action::Remove, None),
+                ("gone.yaml".into(), Status::Removed, None),
             ]
         );
     }

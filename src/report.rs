@@ -1,20 +1,18 @@
-//! Prints a review for people (unified, stat, markdown) and tools (json).
+//! Prints changed files and their review for people (unified, stat, markdown) and tools (json):
+//! one printer per format, each over the same data (`change::FileChange`, `review::Review`).
 
 use std::fmt::Write;
 
-use crate::diff::{unified, unified_masked};
+use crate::change::FileChange;
 use crate::effect::Effect;
-use crate::review::{Review, Status};
+use crate::review::Review;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// How a review is printed (the command line names each one: see `cli`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Every change in full, like `diff -u`
     Unified,
-    /// One line per file or object, like `git diff --stat`
     Stat,
-    /// One JSON object, for tools
     Json,
-    /// A pull-request comment
     Markdown,
 }
 
@@ -32,52 +30,59 @@ impl Colors {
     }
 }
 
-pub fn render(review: &Review, format: Format, context: usize, colors: Colors) -> String {
+/// A chart change's review in `format`, file diffs with `context` lines around each change.
+pub fn print(review: &Review, format: Format, context: usize, colors: Colors) -> String {
     match format {
-        Format::Unified => unified_report(review, context, colors),
+        Format::Unified => unified(review, context, colors),
         Format::Stat => stat(review),
         Format::Json => serde_json::to_string_pretty(review).unwrap_or_default() + "\n",
         Format::Markdown => markdown(review, context),
     }
 }
 
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::Added => "added",
-        Status::Removed => "removed",
-        Status::Changed => "changed",
-    }
+/// The width that lines up the paths of `files` in their stat lines.
+pub fn path_width<'a>(files: impl IntoIterator<Item = &'a FileChange>) -> usize {
+    files.into_iter().map(|f| f.path.len()).max().unwrap_or(0)
+}
+
+/// A file's `git diff --stat` line, its path padded to `width`, with its `counts` (see
+/// `FileChange::counts`): `path | +2 -1`.
+pub fn stat_line(
+    file: &FileChange,
+    (additions, deletions): (usize, usize),
+    width: usize,
+) -> String {
+    format!("{:<width$} | +{additions} -{deletions}", file.path)
 }
 
 /// `git diff --stat` style: one line per file, nothing when identical.
-pub fn stat(review: &Review) -> String {
-    let width = review.files.iter().map(|f| f.path.len()).max().unwrap_or(0);
+fn stat(review: &Review) -> String {
+    let width = path_width(review.files.iter().map(|f| &f.change));
     let mut out = String::new();
-    for f in &review.files {
+    let counted: Vec<_> = review
+        .files
+        .iter()
+        .map(|f| (f, f.change.counts()))
+        .collect();
+    for (f, counts) in &counted {
         let _ = writeln!(
             out,
-            " {:<width$} | +{} -{} ({})",
-            f.path,
-            f.additions,
-            f.deletions,
+            " {} ({})",
+            stat_line(&f.change, *counts, width),
             f.effect.label()
         );
     }
     if !review.files.is_empty() {
-        let (add, del) = review
-            .files
+        let (add, del) = counted
             .iter()
-            .fold((0, 0), |(a, d), f| (a + f.additions, d + f.deletions));
+            .fold((0, 0), |(a, d), (_, (add, del))| (a + add, d + del));
         let _ = writeln!(
             out,
             " {} file(s) changed, +{add} -{del}",
             review.files.len()
         );
     }
-    for line in advice_lines(review) {
-        let _ = writeln!(out, "{line}");
-    }
-    out
+    out + &advice(review, Colors(false))
 }
 
 fn summary_lines(review: &Review) -> Vec<String> {
@@ -85,8 +90,8 @@ fn summary_lines(review: &Review) -> Vec<String> {
     for f in &review.files {
         lines.push(format!(
             "{:<8} {} ({})",
-            status_word(f.status),
-            f.path,
+            f.change.status.label(),
+            f.change.path,
             f.effect.label()
         ));
     }
@@ -105,26 +110,35 @@ fn summary_lines(review: &Review) -> Vec<String> {
     lines
 }
 
-/// Hazards with their remedies, warnings, and the version the change deserves.
-pub fn advice_lines(review: &Review) -> Vec<String> {
-    let mut lines = caution_lines(review);
-    lines.extend(version_line(review));
-    lines
-}
-
-/// Hazards with their remedies, and warnings.
-fn caution_lines(review: &Review) -> Vec<String> {
-    let mut lines = Vec::new();
+/// Hazards with their remedies, warnings, and the version the change deserves: a line (or
+/// two) each, hazards in red and the rest in yellow.
+pub fn advice(review: &Review, colors: Colors) -> String {
+    let mut out = String::new();
     for h in &review.hazards {
-        lines.push(format!(
-            "hazard: {}: {}\n  remedy: {}",
-            h.change, h.problem, h.remedy
-        ));
+        let _ = writeln!(out, "{}", hazard(&h.change, &h.problem, &h.remedy, colors));
     }
     for w in &review.warnings {
-        lines.push(format!("warning: {w}"));
+        let _ = writeln!(out, "{}", warning(w, colors));
     }
-    lines
+    if let Some(version) = version_line(review) {
+        let _ = writeln!(out, "{}", colors.paint(YELLOW, &version));
+    }
+    out
+}
+
+const RED: &str = "1;31";
+const YELLOW: &str = "33";
+
+/// A hazard as a terminal shows it (`chartgen diff`, `chartgen review`): what changes and why
+/// Kubernetes refuses it, then the remedy.
+pub fn hazard(what: &str, problem: &str, remedy: &str, colors: Colors) -> String {
+    let text = format!("hazard: {what}: {problem}\n  remedy: {remedy}");
+    colors.paint(RED, &text)
+}
+
+/// A warning as a terminal shows it.
+pub fn warning(text: &str, colors: Colors) -> String {
+    colors.paint(YELLOW, &format!("warning: {text}"))
 }
 
 /// The version the change deserves, when it deserves a new one.
@@ -147,7 +161,7 @@ fn version_line(review: &Review) -> Option<String> {
     None
 }
 
-fn unified_report(review: &Review, context: usize, colors: Colors) -> String {
+fn unified(review: &Review, context: usize, colors: Colors) -> String {
     let mut out = String::new();
     if review.is_empty() {
         return out;
@@ -155,17 +169,10 @@ fn unified_report(review: &Review, context: usize, colors: Colors) -> String {
     for line in summary_lines(review) {
         let _ = writeln!(out, "{line}");
     }
-    for line in advice_lines(review) {
-        let code = if line.starts_with("hazard") {
-            "1;31"
-        } else {
-            "33"
-        };
-        let _ = writeln!(out, "{}", colors.paint(code, &line));
-    }
+    out.push_str(&advice(review, colors));
     let _ = writeln!(out, "overall: {}", review.effect.label());
     for f in &review.files {
-        for line in file_diff(f, context, review.show_secrets).lines() {
+        for line in f.change.unified(context, review.show_secrets).lines() {
             let code = match line.as_bytes().first() {
                 _ if line.starts_with("+++") || line.starts_with("---") => "1",
                 Some(b'+') => "32",
@@ -187,19 +194,14 @@ fn unified_report(review: &Review, context: usize, colors: Colors) -> String {
     out
 }
 
-/// A file's diff as the review may show it: a Secret's data values masked.
-fn file_diff(f: &crate::review::FileChange, context: usize, show_secrets: bool) -> String {
-    if show_secrets {
-        unified(&f.path, &f.old, &f.new, context)
-    } else {
-        unified_masked(&f.path, &f.old, &f.new, context)
-    }
-}
-
 /// A Markdown code fence that `text` cannot close: longer than any run of backticks in it.
 pub fn code_fence(text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    "`".repeat(longest.max(2) + 1)
+    "`".repeat(longest_backticks(text).max(2) + 1)
+}
+
+/// The longest run of backticks in `text`: Markdown code delimited by a longer one holds it.
+pub fn longest_backticks(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
 /// Control characters (escape sequences, carriage returns) from the reviewed input, made
@@ -237,13 +239,12 @@ fn markdown(review: &Review, context: usize) -> String {
     }
     out.push_str("| File | Status | +/- | Effect |\n| --- | --- | --- | --- |\n");
     for f in &review.files {
+        let (additions, deletions) = f.change.counts();
         let _ = writeln!(
             out,
-            "| `{}` | {} | +{} -{} | {} |",
-            f.path,
-            status_word(f.status),
-            f.additions,
-            f.deletions,
+            "| `{}` | {} | +{additions} -{deletions} | {} |",
+            f.change.path,
+            f.change.status.label(),
             f.effect.label()
         );
     }
@@ -265,35 +266,99 @@ fn markdown(review: &Review, context: usize) -> String {
             );
         }
     }
-    let cautions = caution_lines(review);
-    if !cautions.is_empty() {
+    if !review.hazards.is_empty() || !review.warnings.is_empty() {
         out.push('\n');
-        for line in cautions {
-            let line = line.replace("\n  remedy:", "<br>**Remedy:**");
-            let _ = writeln!(
-                out,
-                "> {}",
-                line.replacen("hazard:", "⚠️ **Hazard:**", 1).replacen(
-                    "warning:",
-                    "⚠️ **Warning:**",
-                    1
-                )
-            );
-        }
+    }
+    for h in &review.hazards {
+        let _ = writeln!(
+            out,
+            "> ⚠️ **Hazard:** {}: {}<br>**Remedy:** {}",
+            h.change, h.problem, h.remedy
+        );
+    }
+    for w in &review.warnings {
+        let _ = writeln!(out, "> ⚠️ **Warning:** {w}");
     }
     if let Some(version) = version_line(review) {
         let _ = writeln!(out, "\n{version}");
     }
     for f in &review.files {
-        let diff = file_diff(f, context, review.show_secrets);
+        let diff = f.change.unified(context, review.show_secrets);
         let fence = code_fence(&diff);
         let _ = write!(
             out,
             "\n<details><summary><code>{}</code> ({}, {})</summary>\n\n{fence}diff\n{diff}{fence}\n\n</details>\n",
-            f.path,
-            status_word(f.status),
+            f.change.path,
+            f.change.status.label(),
             f.effect.label()
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::{Bump, FileReview, Hazard, Version};
+
+    /// A review of one changed file whose hazard and warning each quote the other's label.
+    fn review() -> Review {
+        let change = FileChange::new("values.yaml", Some("a: 1\n".into()), Some("a: 2\n".into()));
+        Review {
+            files: vec![FileReview {
+                change,
+                effect: Effect::NeedsRecreate,
+            }],
+            values: Vec::new(),
+            hazards: vec![Hazard {
+                change: "values.yaml a".into(),
+                problem: "the warning: text".into(),
+                remedy: "see hazard: notes".into(),
+            }],
+            warnings: vec!["a hazard: quoted".into()],
+            version: Version {
+                current: Some("1.0.0".into()),
+                new: Some("1.0.0".into()),
+                bump: Bump::Major,
+                proposed: Some("2.0.0".into()),
+            },
+            effect: Effect::NeedsRecreate,
+            show_secrets: false,
+        }
+    }
+
+    #[test]
+    fn markdown_cautions_are_written_from_the_review_not_from_terminal_lines() {
+        let text = print(&review(), Format::Markdown, 3, Colors(false));
+        let cautions = "\n> ⚠️ **Hazard:** values.yaml a: the warning: text<br>**Remedy:** see \
+                        hazard: notes\n> ⚠️ **Warning:** a hazard: quoted\n\nversion: 1.0.0 → \
+                        2.0.0 proposed (major)\n";
+        assert!(text.contains(cautions), "{text}");
+    }
+
+    #[test]
+    fn advice_is_painted_by_its_kind() {
+        assert_eq!(
+            advice(&review(), Colors(true)),
+            "\x1b[1;31mhazard: values.yaml a: the warning: text\n  remedy: see hazard: notes\x1b[0m\n\
+             \x1b[33mwarning: a hazard: quoted\x1b[0m\n\
+             \x1b[33mversion: 1.0.0 → 2.0.0 proposed (major)\x1b[0m\n"
+        );
+    }
+
+    #[test]
+    fn stat_lines_pad_paths_to_the_longest() {
+        let mut review = review();
+        review.files.insert(
+            0,
+            FileReview {
+                change: FileChange::new("NOTES.txt", None, Some("hi\n".into())),
+                effect: Effect::NoOp,
+            },
+        );
+        let text = print(&review, Format::Stat, 3, Colors(false));
+        let files = " NOTES.txt   | +1 -0 (no-op)\n values.yaml | +1 -1 (needs recreate)\n 2 file(s) \
+                     changed, +2 -1\nhazard: ";
+        assert!(text.starts_with(files), "{text}");
+    }
 }

@@ -11,28 +11,15 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::apiserver::{KubeVersion, statefulset_refusal};
-use crate::diff::counts;
+use crate::change::{FileChange, Status};
 use crate::effect::{Effect, Effects};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Added,
-    Removed,
-    Changed,
-}
-
+/// A changed file and what it does to a running release.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FileChange {
-    pub path: String,
-    pub status: Status,
-    pub additions: usize,
-    pub deletions: usize,
+pub struct FileReview {
+    #[serde(flatten)]
+    pub change: FileChange,
     pub effect: Effect,
-    #[serde(skip)]
-    pub old: String,
-    #[serde(skip)]
-    pub new: String,
 }
 
 /// One key of values.yaml whose default changed.
@@ -84,7 +71,7 @@ pub struct Version {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Review {
-    pub files: Vec<FileChange>,
+    pub files: Vec<FileReview>,
     pub values: Vec<ValueChange>,
     pub hazards: Vec<Hazard>,
     pub warnings: Vec<String>,
@@ -165,26 +152,9 @@ pub fn review(old: &Side, new: &Side, show_secrets: bool) -> Review {
         if before == after {
             continue;
         }
-        let status = match (before, after) {
-            (None, _) => Status::Added,
-            (_, None) => Status::Removed,
-            _ => Status::Changed,
-        };
-        let (before, after) = (
-            before.cloned().unwrap_or_default(),
-            after.cloned().unwrap_or_default(),
-        );
-        let (additions, deletions) = counts(&before, &after);
-        let effect = file_effect(path, status, &before, &after, &mut hazards);
-        files.push(FileChange {
-            path: path.clone(),
-            status,
-            additions,
-            deletions,
-            effect,
-            old: before,
-            new: after,
-        });
+        let change = FileChange::new(path, before.cloned(), after.cloned());
+        let effect = file_effect(path, change.status, &change.old, &change.new, &mut hazards);
+        files.push(FileReview { change, effect });
     }
     let values = value_changes(values_old, values_new, effects, show_secrets);
     for change in &values {
@@ -195,7 +165,7 @@ pub fn review(old: &Side, new: &Side, show_secrets: bool) -> Review {
             hazards.push(hazard);
         }
     }
-    if let Some(values_file) = files.iter_mut().find(|f| f.path == "values.yaml") {
+    if let Some(values_file) = files.iter_mut().find(|f| f.change.path == "values.yaml") {
         values_file.effect = values
             .iter()
             .map(|v| v.effect)
@@ -466,11 +436,7 @@ fn value_changes(
         .filter(|k| !emptied_or_filled(k, &old) && !emptied_or_filled(k, &new))
         .map(|key| {
             let (before, after) = (old.get(key).cloned(), new.get(key).cloned());
-            let status = match (&before, &after) {
-                (None, _) => Status::Added,
-                (_, None) => Status::Removed,
-                _ => Status::Changed,
-            };
+            let status = Status::of(before.is_some(), after.is_some());
             let hide = !show_secrets && key.starts_with("secrets.");
             // An empty value hides nothing: the secret is generated or given at install.
             let mask = |v: Option<Value>| match v {
@@ -578,7 +544,7 @@ fn value_hazard(change: &ValueChange) -> Option<Hazard> {
 fn version(
     old: &BTreeMap<String, String>,
     new: &BTreeMap<String, String>,
-    files: &[FileChange],
+    files: &[FileReview],
     values: &[ValueChange],
     hazards: &[Hazard],
 ) -> Version {
@@ -592,7 +558,8 @@ fn version(
             map.remove("version");
         }
     }
-    let content_changed = files.iter().any(|f| f.path != "Chart.yaml") || old_chart != new_chart;
+    let content_changed =
+        files.iter().any(|f| f.change.path != "Chart.yaml") || old_chart != new_chart;
     let breaking = !hazards.is_empty() || values.iter().any(|v| v.status == Status::Removed);
     let adds = values.iter().any(|v| v.status == Status::Added);
     // SemVer's 0.x: anything may change, so a breaking change bumps the minor version and any

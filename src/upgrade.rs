@@ -9,11 +9,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::apiserver::{self, KubeVersion, Refusal};
+use crate::change::Status;
 use crate::effect::Effect;
 use crate::error::Error;
 use crate::fields::{FieldChange, compare, label};
 use crate::manifest::{Document, Object, ObjectId};
-use crate::review::Status;
 
 #[derive(Debug, Clone)]
 pub struct Options {

@@ -4,15 +4,17 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::diff;
 use crate::fields::{FieldChange, label};
-use crate::report::{Colors, Format, code_fence, markdown_head, visible};
-use crate::review::Status;
+use crate::report::{
+    Colors, Format, code_fence, hazard, longest_backticks, markdown_head, visible, warning,
+};
+use crate::text_diff;
 use crate::upgrade::{Hazard, ObjectChange, Upgrade};
 
 /// Longer values are cut in text and markdown (json has them whole).
 const SHOWN_CHARS: usize = 160;
 
+/// An upgrade's review in `format`.
 pub fn print(review: &Upgrade, format: Format, colors: Colors) -> String {
     match format {
         Format::Unified => unified(review, colors),
@@ -22,18 +24,10 @@ pub fn print(review: &Upgrade, format: Format, colors: Colors) -> String {
     }
 }
 
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::Added => "added",
-        Status::Removed => "removed",
-        Status::Changed => "changed",
-    }
-}
-
 fn object_line(object: &ObjectChange) -> String {
     let mut line = format!(
         "{:<8} {} ({})",
-        status_word(object.status),
+        object.status.label(),
         object.id(),
         object.effect.label()
     );
@@ -90,11 +84,12 @@ fn change_line(change: &FieldChange) -> String {
     }
 }
 
-/// The diff of a text field, without file headers.
-fn text_diff(change: &FieldChange) -> Option<String> {
+/// The diff of a text field. Each line ends in `\n` alone: a `\r` ending a line of the text
+/// is left out, as the line-by-line terminal printer leaves it out.
+fn field_diff(change: &FieldChange) -> Option<String> {
     let (old, new) = text_of(change)?;
-    let diff = diff::unified(&change.path, old, new, 2);
-    Some(diff.lines().skip(2).map(|l| format!("{l}\n")).collect())
+    let diff = text_diff::hunks(old, new, 2);
+    Some(diff.lines().map(|l| format!("{l}\n")).collect())
 }
 
 fn hazard_subject(hazard: &Hazard) -> String {
@@ -106,21 +101,12 @@ fn hazard_subject(hazard: &Hazard) -> String {
 
 fn advice(review: &Upgrade, colors: Colors, out: &mut String) {
     for h in &review.hazards {
-        let line = format!(
-            "hazard: {} {}: {}\n  remedy: {}",
-            hazard_subject(h),
-            h.field,
-            h.problem,
-            h.remedy
-        );
-        let _ = writeln!(out, "{}", colors.paint("1;31", &visible(&line)));
+        let what = visible(&format!("{} {}", hazard_subject(h), h.field));
+        let (problem, remedy) = (visible(&h.problem), visible(&h.remedy));
+        let _ = writeln!(out, "{}", hazard(&what, &problem, &remedy, colors));
     }
     for w in &review.warnings {
-        let _ = writeln!(
-            out,
-            "{}",
-            colors.paint("33", &visible(&format!("warning: {w}")))
-        );
+        let _ = writeln!(out, "{}", warning(&visible(w), colors));
     }
 }
 
@@ -136,7 +122,7 @@ fn unified(review: &Upgrade, colors: Colors) -> String {
         }
         for change in &object.changes {
             let _ = writeln!(out, "    {}", visible(&change_line(change)));
-            for line in text_diff(change).unwrap_or_default().lines() {
+            for line in field_diff(change).unwrap_or_default().lines() {
                 let _ = writeln!(out, "      {}", paint_diff_line(&visible(line), colors));
             }
         }
@@ -164,7 +150,7 @@ fn stat(review: &Upgrade, colors: Colors) -> String {
         let _ = writeln!(
             out,
             "{:<8} {} ({}, {} field(s))",
-            status_word(object.status),
+            object.status.label(),
             visible(&object.id().to_string()),
             object.effect.label(),
             object.changes.len()
@@ -183,8 +169,7 @@ fn stat(review: &Upgrade, colors: Colors) -> String {
 
 /// Inline code that holds any text: a fence longer than any run of backticks inside it.
 fn code(text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
+    let fence = "`".repeat(longest_backticks(text) + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') {
         " "
     } else {
@@ -208,7 +193,7 @@ fn markdown(review: &Upgrade) -> String {
             out,
             "| {} | {} | {} | {} |",
             code(&o.id().to_string()),
-            status_word(o.status),
+            o.status.label(),
             o.effect.label(),
             o.source.as_deref().map(code).unwrap_or_default()
         );
@@ -231,7 +216,7 @@ fn markdown(review: &Upgrade) -> String {
             out,
             "\n<details><summary><code>{}</code> ({}, {})</summary>\n\n",
             html(&o.id().to_string()),
-            status_word(o.status),
+            o.status.label(),
             o.effect.label()
         );
         if let Some(rollout) = &o.rollout {
@@ -251,7 +236,7 @@ fn markdown(review: &Upgrade) -> String {
                 code(&new)
             );
         }
-        for (c, diff) in o.changes.iter().filter_map(|c| Some((c, text_diff(c)?))) {
+        for (c, diff) in o.changes.iter().filter_map(|c| Some((c, field_diff(c)?))) {
             let fence = code_fence(&diff);
             let _ = write!(out, "\n{}:\n\n{fence}diff\n{diff}{fence}\n", code(&c.path));
         }

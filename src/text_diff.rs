@@ -6,17 +6,30 @@ use similar::TextDiff;
 
 /// A unified diff with git-style headers; empty when the texts are equal.
 pub fn unified(path: &str, old: &str, new: &str, context: usize) -> String {
+    let (a, b) = (format!("a/{path}"), format!("b/{path}"));
+    diff(old, new, context, Some((&a, &b)))
+}
+
+/// The hunks of a unified diff, without file headers: for a text inside a file (a field of an
+/// object). Empty when the texts are equal.
+pub fn hunks(old: &str, new: &str, context: usize) -> String {
+    diff(old, new, context, None)
+}
+
+fn diff(old: &str, new: &str, context: usize, header: Option<(&str, &str)>) -> String {
     if old == new {
         return String::new();
     }
     // Past the deadline the diff is coarser, never wrong: a huge text must not stall a review.
-    TextDiff::configure()
+    let lines = TextDiff::configure()
         .timeout(std::time::Duration::from_millis(500))
-        .diff_lines(old, new)
-        .unified_diff()
-        .context_radius(context)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string()
+        .diff_lines(old, new);
+    let mut diff = lines.unified_diff();
+    diff.context_radius(context);
+    if let Some((a, b)) = header {
+        diff.header(a, b);
+    }
+    diff.to_string()
 }
 
 /// `unified`, with secret values masked on both sides: what chartgen shows unless asked
@@ -119,6 +132,7 @@ mod tests {
             "--- a/values.yaml\n+++ b/values.yaml\n@@ -1,2 +1,2 @@\n a: 1\n-b: 2\n+b: 3\n"
         );
         assert_eq!(unified("x", "same", "same", 3), "");
+        assert_eq!(hunks("a\nb\n", "a\nc\n", 0), "@@ -2 +2 @@\n-b\n+c\n");
     }
 
     #[test]
