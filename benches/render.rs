@@ -54,13 +54,13 @@ fn compile() {
 fn review() {
     let (old, new) = trees();
     let (old, new) = (
-        chartgen::review::Side::new(old),
-        chartgen::review::Side::new(new),
+        chartgen::chart_diff::Side::new(old),
+        chartgen::chart_diff::Side::new(new),
     );
     let mut samples = Vec::new();
     for _ in 0..20 {
         let start = Instant::now();
-        let review = chartgen::review::review(&old, &new, false);
+        let review = chartgen::chart_diff::compare(&old, &new, false);
         black_box(chartgen::report::print(
             &review,
             chartgen::report::Format::Unified,

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::change::{FileChange, Status};
 use crate::chart::Chart;
+use crate::chart_diff::{ChartDiff, Side, bumped, compare, scalar_field, unchanged};
 use crate::error::{Error, describe};
 use crate::folder::Folder;
 use crate::load::{SpecFile, load};
@@ -12,7 +13,6 @@ use crate::lock::{LOCK_FILE, Lock};
 use crate::manifest::{self, STDIN};
 use crate::plan::{Stranger, plan, previous_lock, strangers, up_to_date};
 use crate::render::render;
-use crate::review::{Review, Side, bumped, review, scalar_field, unchanged};
 use crate::spec::Spec;
 use crate::upgrade::{Options, Upgrade, upgrade};
 use crate::validate::{quotable_text, validate};
@@ -38,7 +38,7 @@ pub struct Done {
     pub warnings: Vec<String>,
     /// What the change does to a running release (hazards, version bump), when the folder
     /// held a chart before and the change touches it.
-    pub review: Option<Review>,
+    pub review: Option<ChartDiff>,
     /// Templates in the folder that chartgen did not generate, left there (see
     /// `plan::strangers`).
     pub strangers: Vec<Stranger>,
@@ -52,7 +52,7 @@ pub struct Done {
 pub struct DryRun {
     pub changes: Vec<FileChange>,
     pub warnings: Vec<String>,
-    pub review: Option<Review>,
+    pub review: Option<ChartDiff>,
     pub strangers: Vec<Stranger>,
 }
 
@@ -97,7 +97,7 @@ pub fn validate_spec(path: &Path) -> Result<Vec<String>, Error> {
 }
 
 /// A compiled spec, for the chart folder `out` (held). A spec that does not pin its version
-/// gets the version on disk, bumped as the change deserves (see `review`).
+/// gets the version on disk, bumped as the change deserves (see `chart_diff`).
 fn compiled_for(compiled: Compiled, out: &Path) -> Result<Compiled, Error> {
     if compiled.file.spec.version.is_some() {
         return Ok(compiled);
@@ -121,7 +121,7 @@ fn versioned(mut compiled: Compiled, on_disk: &Side) -> Result<Compiled, Error> 
     let mut spec = compiled.file.spec.clone();
     spec.version = Some(current.clone());
     let same_version = rendered(&spec, render(&spec)?);
-    let review = review(on_disk, &same_version, false);
+    let review = compare(on_disk, &same_version, false);
     spec.version = bumped(&current, review.version.bump).or(Some(current));
     compiled.chart = render(&spec)?;
     Ok(compiled)
@@ -231,7 +231,7 @@ pub fn dry_run(spec: &Path, out: &Path) -> Result<DryRun, Error> {
 
 /// The review of regenerating the chart in `out`: none when nothing changes or there was no
 /// chart before (an install, not an upgrade).
-fn upgrade_review(out: &Path, compiled: &Compiled, changes: &[FileChange]) -> Option<Review> {
+fn upgrade_review(out: &Path, compiled: &Compiled, changes: &[FileChange]) -> Option<ChartDiff> {
     if changes.iter().all(|c| c.path == LOCK_FILE) {
         return None;
     }
@@ -240,7 +240,7 @@ fn upgrade_review(out: &Path, compiled: &Compiled, changes: &[FileChange]) -> Op
         return None;
     }
     let new = rendered(&compiled.file.spec, compiled.chart.clone());
-    Some(review(&on_disk, &new, false))
+    Some(compare(&on_disk, &new, false))
 }
 
 /// What `chartgen diff` reports: the chart `spec` generates now, against the chart in
@@ -251,7 +251,7 @@ pub fn diff(
     out: &Path,
     against: Option<&Path>,
     show_secrets: bool,
-) -> Result<(Review, Vec<String>), Error> {
+) -> Result<(ChartDiff, Vec<String>), Error> {
     let file = load(spec)?;
     let warnings = checked(&file)?;
     let _folder = match against {
@@ -283,7 +283,7 @@ pub fn diff(
             ));
         }
     }
-    Ok((review(&old, &new, show_secrets), compiled.warnings))
+    Ok((compare(&old, &new, show_secrets), compiled.warnings))
 }
 
 /// The files of `chart` and of `lock` as they are on disk in `dir` (absent ones left out).

@@ -10,12 +10,12 @@ use clap::{CommandFactory, Parser};
 use chartgen::app::{self, Done, spec_and_chart};
 use chartgen::batch::{chart_dirs, parallel};
 use chartgen::change::FileChange;
+use chartgen::chart_diff::ChartDiff;
 use chartgen::cli::{Cli, ColorChoice, Command};
 use chartgen::error::Error;
 use chartgen::plan::Stranger;
 use chartgen::presets;
 use chartgen::report::{self, Colors};
-use chartgen::review::Review;
 use chartgen::scaffold::{NewOptions, new};
 use chartgen::spec::schema_json;
 use chartgen::upgrade::Options;
@@ -336,7 +336,7 @@ fn strangers_text(strangers: &[Stranger]) -> String {
 
 /// What a regeneration does to a running release: hazards first, so a change that breaks
 /// `helm upgrade` is never written silently.
-fn advice_text(review: Option<&Review>) -> String {
+fn advice_text(review: Option<&ChartDiff>) -> String {
     review
         .map(|review| report::advice(review, Colors(false)))
         .unwrap_or_default()

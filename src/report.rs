@@ -1,11 +1,11 @@
 //! Prints changed files and their review for people (unified, stat, markdown) and tools (json):
-//! one printer per format, each over the same data (`change::FileChange`, `review::Review`).
+//! one printer per format, each over the same data (`change::FileChange`, `chart_diff::ChartDiff`).
 
 use std::fmt::Write;
 
 use crate::change::FileChange;
+use crate::chart_diff::ChartDiff;
 use crate::effect::Effect;
-use crate::review::Review;
 
 /// How a review is printed (the command line names each one: see `cli`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +31,7 @@ impl Colors {
 }
 
 /// A chart change's review in `format`, file diffs with `context` lines around each change.
-pub fn print(review: &Review, format: Format, context: usize, colors: Colors) -> String {
+pub fn print(review: &ChartDiff, format: Format, context: usize, colors: Colors) -> String {
     match format {
         Format::Unified => unified(review, context, colors),
         Format::Stat => stat(review),
@@ -56,7 +56,7 @@ pub fn stat_line(
 }
 
 /// `git diff --stat` style: one line per file, nothing when identical.
-fn stat(review: &Review) -> String {
+fn stat(review: &ChartDiff) -> String {
     let width = path_width(review.files.iter().map(|f| &f.change));
     let mut out = String::new();
     let counted: Vec<_> = review
@@ -85,7 +85,7 @@ fn stat(review: &Review) -> String {
     out + &advice(review, Colors(false))
 }
 
-fn summary_lines(review: &Review) -> Vec<String> {
+fn summary_lines(review: &ChartDiff) -> Vec<String> {
     let mut lines = Vec::new();
     for f in &review.files {
         lines.push(format!(
@@ -112,7 +112,7 @@ fn summary_lines(review: &Review) -> Vec<String> {
 
 /// Hazards with their remedies, warnings, and the version the change deserves: a line (or
 /// two) each, hazards in red and the rest in yellow.
-pub fn advice(review: &Review, colors: Colors) -> String {
+pub fn advice(review: &ChartDiff, colors: Colors) -> String {
     let mut out = String::new();
     for h in &review.hazards {
         let _ = writeln!(out, "{}", hazard(&h.change, &h.problem, &h.remedy, colors));
@@ -142,10 +142,10 @@ pub fn warning(text: &str, colors: Colors) -> String {
 }
 
 /// The version the change deserves, when it deserves a new one.
-fn version_line(review: &Review) -> Option<String> {
+fn version_line(review: &ChartDiff) -> Option<String> {
     let v = &review.version;
     if let (Some(current), Some(proposed)) = (&v.current, &v.proposed)
-        && review.version.bump != crate::review::Bump::None
+        && review.version.bump != crate::chart_diff::Bump::None
     {
         // A spec that does not pin its version gets the proposed one.
         let applied = if v.new.as_ref() == Some(proposed) {
@@ -161,7 +161,7 @@ fn version_line(review: &Review) -> Option<String> {
     None
 }
 
-fn unified(review: &Review, context: usize, colors: Colors) -> String {
+fn unified(review: &ChartDiff, context: usize, colors: Colors) -> String {
     let mut out = String::new();
     if review.is_empty() {
         return out;
@@ -231,7 +231,7 @@ pub fn markdown_head(title: &str, effect: Option<Effect>) -> String {
     out
 }
 
-fn markdown(review: &Review, context: usize) -> String {
+fn markdown(review: &ChartDiff, context: usize) -> String {
     let effect = (!review.is_empty()).then_some(review.effect);
     let mut out = markdown_head("chartgen diff", effect);
     if review.is_empty() {
@@ -299,12 +299,12 @@ fn markdown(review: &Review, context: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::review::{Bump, FileReview, Hazard, Version};
+    use crate::chart_diff::{Bump, FileReview, Hazard, Version};
 
     /// A review of one changed file whose hazard and warning each quote the other's label.
-    fn review() -> Review {
+    fn review() -> ChartDiff {
         let change = FileChange::new("values.yaml", Some("a: 1\n".into()), Some("a: 2\n".into()));
-        Review {
+        ChartDiff {
             files: vec![FileReview {
                 change,
                 effect: Effect::NeedsRecreate,

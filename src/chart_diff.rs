@@ -1,5 +1,6 @@
-//! Reviews a chart change the way a senior SRE would: what changed, file by file and value by
-//! value; what each change does to a running release; which changes Kubernetes will refuse on
+//! `chartgen diff`: a chart change, reviewed from the chart's files the way a senior SRE would
+//! (`chartgen review` reads the rendered objects instead: see `upgrade`). What changed, file by
+//! file and value by value; what each change does to a running release; which changes Kubernetes will refuse on
 //! an existing StatefulSet, with the remedy; and which chart version the change deserves.
 //!
 //! Helm templates cannot be rendered here, so effects are read from where a change sits: the
@@ -70,7 +71,7 @@ pub struct Version {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Review {
+pub struct ChartDiff {
     pub files: Vec<FileReview>,
     pub values: Vec<ValueChange>,
     pub hazards: Vec<Hazard>,
@@ -82,7 +83,7 @@ pub struct Review {
     pub show_secrets: bool,
 }
 
-impl Review {
+impl ChartDiff {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
@@ -119,14 +120,14 @@ impl Side {
     }
 }
 
-/// The review of a chart against itself, from its Chart.yaml alone: what `review(side,
+/// The review of a chart against itself, from its Chart.yaml alone: what `compare(side,
 /// side)` returns, without reading the other files or parsing values.yaml.
-pub fn unchanged(chart_yaml: Option<&str>, show_secrets: bool) -> Review {
+pub fn unchanged(chart_yaml: Option<&str>, show_secrets: bool) -> ChartDiff {
     let files: BTreeMap<String, String> = chart_yaml
         .map(|text| ("Chart.yaml".to_string(), text.to_string()))
         .into_iter()
         .collect();
-    Review {
+    ChartDiff {
         files: Vec::new(),
         values: Vec::new(),
         hazards: Vec::new(),
@@ -139,7 +140,7 @@ pub fn unchanged(chart_yaml: Option<&str>, show_secrets: bool) -> Review {
 
 /// Compares two charts. Secret values are never kept in the review: `show_secrets` is the
 /// only way they appear.
-pub fn review(old: &Side, new: &Side, show_secrets: bool) -> Review {
+pub fn compare(old: &Side, new: &Side, show_secrets: bool) -> ChartDiff {
     let (values_old, values_new) = (&old.values, &new.values);
     // The new chart's model says what its keys feed; a removed key takes its parent's.
     let effects = &new.effects;
@@ -189,7 +190,7 @@ pub fn review(old: &Side, new: &Side, show_secrets: bool) -> Review {
         .chain(values.iter().map(|v| v.effect))
         .max()
         .unwrap_or(Effect::NoOp);
-    Review {
+    ChartDiff {
         files,
         values,
         hazards,
@@ -624,7 +625,7 @@ mod tests {
             "values.yaml",
             "image:\n  tag: \"2\"\nreplicaCount: 1\nextra: {}\n",
         )]);
-        let r = review(&old, &new, false);
+        let r = compare(&old, &new, false);
         let got: Vec<_> = r
             .values
             .iter()
@@ -658,7 +659,7 @@ mod tests {
         let mut effects = Effects::default();
         effects.declare("persistence".into(), Effect::NeedsRecreate);
         let new = Side::rendered(new.files, new.values, effects);
-        let r = review(&old, &new, false);
+        let r = compare(&old, &new, false);
         assert_eq!(r.effect, Effect::NeedsRecreate);
         assert_eq!(r.hazards.len(), 1);
         assert!(
@@ -686,7 +687,7 @@ mod tests {
             ),
         ]);
         for show_secrets in [false, true] {
-            let itself = review(&chart, &chart, show_secrets);
+            let itself = compare(&chart, &chart, show_secrets);
             assert_eq!(
                 unchanged(
                     chart.files.get("Chart.yaml").map(String::as_str),
@@ -698,7 +699,7 @@ mod tests {
         }
         assert_eq!(
             unchanged(None, false),
-            review(&files(&[]), &files(&[]), false)
+            compare(&files(&[]), &files(&[]), false)
         );
     }
 
@@ -706,7 +707,7 @@ mod tests {
     fn filling_an_empty_map_adds_keys_and_removes_nothing() {
         let old = files(&[("values.yaml", "podAnnotations: {}\n")]);
         let new = files(&[("values.yaml", "podAnnotations:\n  team: a\n")]);
-        let r = review(&old, &new, false);
+        let r = compare(&old, &new, false);
         let got: Vec<_> = r
             .values
             .iter()
@@ -720,11 +721,11 @@ mod tests {
         let old = files(&[("values.yaml", "secrets:\n  TOKEN: a\n")]);
         let new = files(&[("values.yaml", "secrets:\n  TOKEN: b\n")]);
         assert_eq!(
-            review(&old, &new, false).values[0].new,
+            compare(&old, &new, false).values[0].new,
             Some(Value::String("(hidden)".into()))
         );
         assert_eq!(
-            review(&old, &new, true).values[0].new,
+            compare(&old, &new, true).values[0].new,
             Some(Value::String("b".into()))
         );
     }
