@@ -172,9 +172,12 @@ fn unified(review: &ChartDiff, context: usize, colors: Colors) -> String {
     out.push_str(&advice(review, colors));
     let _ = writeln!(out, "overall: {}", review.effect.label());
     for f in &review.files {
+        // A file's header ends at its first hunk: a removed line reading `--x` is not one.
+        let mut header = true;
         for line in f.change.unified(context, review.show_secrets).lines() {
+            header = header && !line.starts_with("@@");
             let code = match line.as_bytes().first() {
-                _ if line.starts_with("+++") || line.starts_with("---") => "1",
+                _ if header => "1",
                 Some(b'+') => "32",
                 Some(b'-') => "31",
                 Some(b'@') => "36",
@@ -343,6 +346,20 @@ mod tests {
             "\x1b[1;31mhazard: values.yaml a: the warning: text\n  remedy: see hazard: notes\x1b[0m\n\
              \x1b[33mwarning: a hazard: quoted\x1b[0m\n\
              \x1b[33mversion: 1.0.0 → 2.0.0 proposed (major)\x1b[0m\n"
+        );
+    }
+
+    #[test]
+    fn only_a_files_header_is_bold_in_a_unified_diff() {
+        let mut review = review();
+        let change = FileChange::new("s.sh", Some("--x\n".into()), Some("++y\n".into()));
+        review.files[0].change = change;
+        let text = print(&review, Format::Unified, 3, Colors(true));
+        let diff = &text[text.find("\x1b[1m--- ").expect(&text)..];
+        assert_eq!(
+            diff,
+            "\x1b[1m--- a/s.sh\x1b[0m\n\x1b[1m+++ b/s.sh\x1b[0m\n\x1b[36m@@ -1 +1 @@\x1b[0m\n\
+             \x1b[31m---x\x1b[0m\n\x1b[32m+++y\x1b[0m\n"
         );
     }
 
