@@ -176,25 +176,25 @@ fn unified(review: &ChartDiff, context: usize, colors: Colors) -> String {
         let mut header = true;
         for line in f.change.unified(context, review.show_secrets).lines() {
             header = header && !line.starts_with("@@");
-            let code = match line.as_bytes().first() {
-                _ if header => "1",
-                Some(b'+') => "32",
-                Some(b'-') => "31",
-                Some(b'@') => "36",
-                _ => "",
+            let painted = if header {
+                colors.paint("1", line)
+            } else {
+                paint_diff_line(line, colors)
             };
-            let _ = writeln!(
-                out,
-                "{}",
-                if code.is_empty() {
-                    line.to_string()
-                } else {
-                    colors.paint(code, line)
-                }
-            );
+            let _ = writeln!(out, "{painted}");
         }
     }
     out
+}
+
+/// A line of a diff's hunk, coloured as git colours it: added, removed, the hunk's head.
+pub fn paint_diff_line(line: &str, colors: Colors) -> String {
+    match line.as_bytes().first() {
+        Some(b'+') => colors.paint("32", line),
+        Some(b'-') => colors.paint("31", line),
+        Some(b'@') => colors.paint("36", line),
+        _ => line.to_string(),
+    }
 }
 
 /// A Markdown code fence that `text` cannot close: longer than any run of backticks in it.

@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use crate::fields::{FieldChange, label};
 use crate::report::{
-    Colors, Format, code_fence, hazard, longest_backticks, markdown_head, visible, warning,
+    Colors, Format, code_fence, hazard, longest_backticks, markdown_head, paint_diff_line, visible,
+    warning,
 };
 use crate::text_diff;
 use crate::upgrade::{Hazard, ObjectChange, Upgrade};
@@ -130,15 +131,6 @@ fn unified(review: &Upgrade, colors: Colors) -> String {
     advice(review, colors, &mut out);
     let _ = writeln!(out, "overall: {}", review.effect.label());
     out
-}
-
-fn paint_diff_line(line: &str, colors: Colors) -> String {
-    match line.as_bytes().first() {
-        Some(b'+') => colors.paint("32", line),
-        Some(b'-') => colors.paint("31", line),
-        Some(b'@') => colors.paint("36", line),
-        _ => line.to_string(),
-    }
 }
 
 fn stat(review: &Upgrade, colors: Colors) -> String {
