@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use crate::change::{Conflict, FileChange, Status};
 use crate::locate::Pos;
 use crate::problem::Kind;
-use crate::text_diff::unified_masked;
 
 /// One problem in a spec: where, which field, what is wrong.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,7 +127,7 @@ fn conflicts_report(changes: &[FileChange]) -> String {
     }
     for change in changes {
         out.push('\n');
-        out.push_str(unified_masked(&change.path, &change.old, &change.new, 3).trim_end());
+        out.push_str(change.unified(3, false).trim_end());
     }
     out
 }
