@@ -137,9 +137,6 @@ pub enum Invalid {
         limit: String,
     },
     ProbeKind,
-    ProbePath {
-        path: String,
-    },
     EmptyCommand,
     /// A successThreshold other than 1, which only readiness probes take.
     SuccessThreshold,
@@ -344,10 +341,6 @@ impl fmt::Display for Invalid {
                 f,
                 "set exactly one of `http` (a path), `tcp: true`, `exec` (a command), `grpc`"
             ),
-            ProbePath { path } => write!(
-                f,
-                "{path:?} is not an absolute URL path (start it with '/')"
-            ),
             EmptyCommand => write!(f, "command is empty"),
             SuccessThreshold => write!(f, "must be 1 for liveness and startup probes"),
             NoPortToProbe => write!(f, "there is no port to probe: declare one, or use `exec`"),
@@ -457,7 +450,10 @@ impl fmt::Display for Invalid {
                 f,
                 "must be a number of pods (0 or more) or a percentage such as \"50%\""
             ),
-            UrlPath { path } => write!(f, "{path:?} is not an absolute URL path"),
+            UrlPath { path } => write!(
+                f,
+                "{path:?} is not an absolute URL path (start it with '/')"
+            ),
             Duration { duration } => write!(
                 f,
                 "{duration:?} is not a duration such as \"30s\" or \"1m\""
@@ -795,10 +791,6 @@ mod tests {
                 ProbeKind,
                 "set exactly one of `http` (a path), `tcp: true`, `exec` (a command), `grpc`",
             ),
-            (
-                ProbePath { path: s("ready") },
-                "\"ready\" is not an absolute URL path (start it with '/')",
-            ),
             (EmptyCommand, "command is empty"),
             (
                 SuccessThreshold,
@@ -949,7 +941,7 @@ mod tests {
             ),
             (
                 UrlPath { path: s("metrics") },
-                "\"metrics\" is not an absolute URL path",
+                "\"metrics\" is not an absolute URL path (start it with '/')",
             ),
             (
                 Duration { duration: s("30") },

@@ -448,7 +448,7 @@ impl Checker {
         self.require(count == 1, at, || Invalid::ProbeKind);
         if let Some(path) = &probe.http {
             self.require(path.starts_with('/'), &join(at, "http"), || {
-                Invalid::ProbePath { path: path.clone() }
+                Invalid::UrlPath { path: path.clone() }
             });
         }
         if let Some(command) = &probe.exec {
