@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::support::{BASE, Project, chartgen, root, stderr, stdout};
+use crate::support::{BASE, Project, chartgen, copy_dir, root, stderr, stdout};
 
 /// A claim, whose changes are hazards.
 const CLAIM: &str = "storage:\n  - {name: data, size: 1Gi, mountPath: /data}\n";
@@ -321,6 +321,20 @@ fn against_follows_a_symlinked_folder() {
         !through_link.contains("templates/"),
         "templates read as missing or changed: {through_link}"
     );
+}
+
+/// A spec without a version takes the one on the other side; chartgen's own files (spec,
+/// schema, lock) are no part of that chart, so a copy of the chart is no change to bump for.
+#[test]
+fn against_an_identical_copy_is_no_change_for_a_spec_without_a_version() {
+    let chart = Project::new().spec(BASE).generated();
+    let copy = tempfile::tempdir().unwrap();
+    copy_dir(chart.path(), copy.path());
+    let against = copy.path().to_str().unwrap();
+    chart
+        .run(&["diff", "--against", against, "--format", "stat"])
+        .status(0)
+        .stdout("");
 }
 
 #[test]
