@@ -566,11 +566,15 @@ impl Checker {
             let field = join(&at, if keyed { "key" } else { "name" });
             self.key(&field, secret.key());
             // Two secrets keyed by their names are one variable twice, reported as such.
-            if let Some((first, first_keyed)) = keys.insert(secret.key(), (field.clone(), keyed))
-                && (keyed || first_keyed)
-            {
-                let key = secret.key().into();
-                self.fail(field, Invalid::SecretKeyTwice { key, first });
+            match keys.get(secret.key()) {
+                Some((first, first_keyed)) if keyed || *first_keyed => {
+                    let (key, first) = (secret.key().into(), first.clone());
+                    self.fail(field, Invalid::SecretKeyTwice { key, first });
+                }
+                Some(_) => {}
+                None => {
+                    keys.insert(secret.key(), (field, keyed));
+                }
             }
             if secret.value.is_some() && !secret.not_secret {
                 self.fail(join(&at, "value"), Invalid::SecretValue);
@@ -1634,6 +1638,20 @@ mod tests {
         assert_eq!(
             got,
             ["secrets[1].name: key \"B\" of the Secret is already used by `secrets[0].key`"]
+        );
+    }
+
+    #[test]
+    fn a_secret_key_used_again_names_its_first_use() {
+        let got = messages(
+            "secrets:\n  - {name: A, key: k, generate: true}\n  - {name: B, key: k, generate: true}\n  - {name: C, key: k, generate: true}\n",
+        );
+        assert_eq!(
+            got,
+            [
+                "secrets[1].key: key \"k\" of the Secret is already used by `secrets[0].key`",
+                "secrets[2].key: key \"k\" of the Secret is already used by `secrets[0].key`",
+            ]
         );
     }
 
