@@ -12,6 +12,7 @@ use crate::validate::{MAX_NAME, PINNED};
 
 /// What one problem of a spec is, from whichever step found it.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(strum::EnumCount))]
 pub enum Kind {
     /// Flow collections nested deeper than the parser is let go.
     TooDeep {
@@ -57,6 +58,7 @@ impl From<Warning> for Kind {
 
 /// Why a spec's value cannot make a working chart.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(strum::EnumCount))]
 pub enum Invalid {
     ChartName {
         name: String,
@@ -471,6 +473,7 @@ impl fmt::Display for Invalid {
 
 /// Something in a spec that works, but maybe not as meant.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(test, derive(strum::EnumCount))]
 pub enum Warning {
     /// `latest` changes under a running release.
     LatestTag,
@@ -643,12 +646,17 @@ mod tests {
         ]);
     }
 
-    fn assert_worded<K: fmt::Display + fmt::Debug>(
+    /// Each case worded as said, and every variant of `K` among the cases: a new kind of
+    /// problem fails here until its words are written down.
+    fn assert_worded<K: fmt::Display + fmt::Debug + strum::EnumCount>(
         cases: impl IntoIterator<Item = (K, &'static str)>,
     ) {
+        let mut variants = std::collections::HashSet::new();
         for (kind, words) in cases {
             assert_eq!(kind.to_string(), words, "{kind:?}");
+            variants.insert(std::mem::discriminant(&kind));
         }
+        assert_eq!(variants.len(), K::COUNT, "a kind has no case");
     }
 
     /// Each kind of problem, with the words a person reads about it.
