@@ -66,15 +66,16 @@ pub fn parse(path: &Path, text: String) -> Result<SpecFile, Error> {
         return Err(Error::spec(path, &text, vec![problem]));
     }
     // serde keeps the last of two equal keys in a nested map (env, annotations) without a word.
-    if let Some(at) = yaml11::repeated_key_line(&text) {
-        let line = text.lines().nth(at.saturating_sub(1)).unwrap_or_default();
-        let col = line.len() - line.trim_start().len() + 1;
-        let problem = Problem {
+    let repeated: Vec<Problem> = yaml11::repeated_keys(&text)
+        .into_iter()
+        .map(|pos| Problem {
             field: String::new(),
             kind: Kind::RepeatedKey,
-            pos: Some(Pos { line: at, col }),
-        };
-        return Err(Error::spec(path, &text, vec![problem]));
+            pos: Some(pos),
+        })
+        .collect();
+    if !repeated.is_empty() {
+        return Err(Error::spec(path, &text, repeated));
     }
     match serde_yaml::from_str::<Spec>(&text) {
         Ok(spec) => Ok(SpecFile {

@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use serde_json::{Map, Number, Value};
 
+use crate::locate::Pos;
+
 /// Far more than any manifest holds; aliases that expand past it are an attack.
 const MAX_NODES: usize = 1_000_000;
 /// Deeper nesting than any manifest has; past it, the data could not even be dropped safely.
@@ -101,9 +103,11 @@ pub fn parse(text: &str) -> Result<Option<Value>, Problem> {
     Ok(builder.document)
 }
 
-/// The line of the first key written twice in one mapping, compared as written (so `Y` and
-/// `YES`, one boolean to YAML 1.1, stay two keys, as in chartgen's quoted values.yaml).
-pub fn repeated_key_line(text: &str) -> Option<usize> {
+/// Where a key is written again in its mapping, compared as written (so `Y` and `YES`, one
+/// boolean to YAML 1.1, stay two keys, as in chartgen's quoted values.yaml). Up to a syntax
+/// error, which the parser reports on its own.
+pub fn repeated_keys(text: &str) -> Vec<Pos> {
+    let mut repeated = Vec::new();
     // Per open collection: a mapping's keys so far and whether a key comes next; None: a list.
     let mut stack: Vec<Option<(std::collections::HashSet<String>, bool)>> = Vec::new();
     // A value (scalar or collection) just ended: the enclosing mapping expects a key again.
@@ -113,7 +117,7 @@ pub fn repeated_key_line(text: &str) -> Option<usize> {
         }
     }
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.ok()?;
+        let Ok((event, span)) = event else { break };
         match event {
             Event::MappingStart(..) => stack.push(Some((std::collections::HashSet::new(), true))),
             Event::SequenceStart(..) => stack.push(None),
@@ -124,7 +128,10 @@ pub fn repeated_key_line(text: &str) -> Option<usize> {
             Event::Scalar(value, ..) => match stack.last_mut() {
                 Some(Some((keys, expect_key))) if *expect_key => {
                     if !keys.insert(value.into_owned()) {
-                        return Some(span.start.line());
+                        repeated.push(Pos {
+                            line: span.start.line(),
+                            col: span.start.col() + 1,
+                        });
                     }
                     *expect_key = false;
                 }
@@ -135,7 +142,7 @@ pub fn repeated_key_line(text: &str) -> Option<usize> {
             _ => {}
         }
     }
-    None
+    repeated
 }
 
 /// The line of a raw control character (tabs and line breaks apart), which go-yaml refuses.
@@ -477,15 +484,17 @@ mod tests {
 
     #[test]
     fn keys_repeated_as_written_are_found() {
+        let at = |line, col| Pos { line, col };
         assert_eq!(
-            repeated_key_line("a: 1\nb: {x: 1, y: [1, {z: 2}]}\nc:\n  Y: 1\n  YES: 2\n"),
-            None
+            repeated_keys("a: 1\nb: {x: 1, y: [1, {z: 2}]}\nc:\n  Y: 1\n  YES: 2\n"),
+            []
         );
         assert_eq!(
-            repeated_key_line("env:\n  A: 1\n  B: {A: 1}\n  A: 2\n"),
-            Some(4)
+            repeated_keys("env:\n  A: 1\n  B: {A: 1}\n  A: 2\n  A: 3\n"),
+            [at(4, 3), at(5, 3)]
         );
-        assert_eq!(repeated_key_line("- {a: 1}\n- {a: 1, a: 2}\n"), Some(2));
+        assert_eq!(repeated_keys("- {a: 1}\n- {a: 1, a: 2}\n"), [at(2, 10)]);
+        assert_eq!(repeated_keys("a: 1\na: 2\nb: [\n"), [at(2, 1)]);
     }
 
     #[test]

@@ -233,6 +233,16 @@ fn each_bad_spec_gets_its_exact_message_and_nothing_is_written() {
 }
 
 #[test]
+fn every_repeated_key_is_named_at_once() {
+    let spec = format!("{BASE}replicas: 1\nreplicas: 2\nenv: {{A: \"1\", A: \"2\"}}\n");
+    Project::new().spec(spec).run(&["validate"]).status(2).stderr(
+        "error: chartgen.yaml:7:1: this key appears twice in its mapping; YAML keeps only one\n  \
+         |\n7 | replicas: 2\n  | ^\nchartgen.yaml:8:15: this key appears twice in its mapping; \
+         YAML keeps only one\n  |\n8 | env: {A: \"1\", A: \"2\"}\n  |               ^\n",
+    );
+}
+
+#[test]
 fn a_chart_name_error_states_the_chart_name_limit() {
     let out = Project::new()
         .spec(BASE.replace("name: app", "name: Shop"))
