@@ -176,7 +176,9 @@ pub fn compare(old: &Side, new: &Side, show_secrets: bool) -> ChartDiff {
     hazards.dedup();
     let version = version(old, new, &files, &values, &hazards);
     let mut warnings = Vec::new();
-    if !files.is_empty() && version.current.is_some() && version.current == version.new {
+    // A bump of none: only the way Chart.yaml is written changed, nothing a release sees.
+    let deserves_bump = version.bump != Bump::None;
+    if deserves_bump && version.current.is_some() && version.current == version.new {
         warnings.push(format!(
             "the chart changed but its version did not: chart-testing (ct lint) rejects that; \
              set version {} (a {} bump)",
@@ -746,6 +748,16 @@ mod tests {
             Effect::NeedsRecreate
         );
         assert_eq!(hazards[0].change, "the StatefulSet's volumeClaimTemplates");
+    }
+
+    #[test]
+    fn chart_yaml_written_another_way_asks_for_no_version() {
+        let old = files(&[("Chart.yaml", "name: app\nversion: 0.1.0\n")]);
+        let new = files(&[("Chart.yaml", "name: app\nversion: \"0.1.0\"\n")]);
+        let r = compare(&old, &new, false);
+        assert_eq!(r.files.len(), 1);
+        assert_eq!(r.version.bump, Bump::None);
+        assert_eq!(r.warnings, Vec::<String>::new());
     }
 
     #[test]
