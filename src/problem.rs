@@ -209,6 +209,8 @@ pub enum Invalid {
     ContainerResource {
         resource: String,
         resources: &'static [&'static str],
+        /// Of names a size completes (huge pages).
+        prefixes: &'static [&'static str],
     },
     Divisor {
         divisor: String,
@@ -425,11 +427,20 @@ impl fmt::Display for Invalid {
             ContainerResource {
                 resource,
                 resources,
-            } => write!(
-                f,
-                "{resource:?} is not a container resource Kubernetes exposes ({})",
-                resources.join(", ")
-            ),
+                prefixes,
+            } => {
+                let sized = prefixes.iter().map(|p| format!("{p}<size>"));
+                let names: Vec<String> = resources
+                    .iter()
+                    .map(|r| r.to_string())
+                    .chain(sized)
+                    .collect();
+                write!(
+                    f,
+                    "{resource:?} is not a container resource Kubernetes exposes ({})",
+                    names.join(", ")
+                )
+            }
             Divisor {
                 divisor,
                 resource,
@@ -916,8 +927,9 @@ mod tests {
                 ContainerResource {
                     resource: s("limits.gpu"),
                     resources: &["limits.cpu", "limits.memory"],
+                    prefixes: &["limits.hugepages-"],
                 },
-                "\"limits.gpu\" is not a container resource Kubernetes exposes (limits.cpu, limits.memory)",
+                "\"limits.gpu\" is not a container resource Kubernetes exposes (limits.cpu, limits.memory, limits.hugepages-<size>)",
             ),
             (
                 Divisor {

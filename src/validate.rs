@@ -48,6 +48,8 @@ const CONTAINER_RESOURCES: [&str; 6] = [
     "requests.memory",
     "requests.ephemeral-storage",
 ];
+/// Prefixes of the huge page resources Kubernetes exposes too (`limits.hugepages-2Mi`).
+const HUGE_PAGES: [&str; 2] = ["limits.hugepages-", "requests.hugepages-"];
 /// The divisors Kubernetes takes for a CPU, and for a memory or storage, `resourceFieldRef`.
 const CPU_DIVISORS: [&str; 2] = ["1m", "1"];
 const BYTE_DIVISORS: [&str; 13] = [
@@ -814,18 +816,17 @@ impl Checker {
 
     fn resource_field(&mut self, at: &str, field: &crate::kube::ResourceFieldSelector) {
         let resource = field.resource.as_str();
-        self.require(
-            CONTAINER_RESOURCES.contains(&resource),
-            &join(at, "resource"),
-            || Invalid::ContainerResource {
+        let exposed = CONTAINER_RESOURCES.contains(&resource)
+            || HUGE_PAGES.iter().any(|prefix| resource.starts_with(prefix));
+        self.require(exposed, &join(at, "resource"), || {
+            Invalid::ContainerResource {
                 resource: resource.into(),
                 resources: &CONTAINER_RESOURCES,
-            },
-        );
+                prefixes: &HUGE_PAGES,
+            }
+        });
         // A divisor is judged against a known resource; an unknown one is its own problem.
-        if CONTAINER_RESOURCES.contains(&resource)
-            && let Some(divisor) = &field.divisor
-        {
+        if exposed && let Some(divisor) = &field.divisor {
             let divisors: &'static [&'static str] = if resource.ends_with(".cpu") {
                 &CPU_DIVISORS
             } else {
@@ -1677,6 +1678,22 @@ mod tests {
     }
 
     #[test]
+    fn huge_pages_are_exposed_with_the_divisors_of_bytes() {
+        let env = |divisor: &str| {
+            format!(
+                "env:\n  X: {{resourceFieldRef: {{resource: limits.hugepages-2Mi, divisor: {divisor}}}}}\n"
+            )
+        };
+        assert_eq!(messages(&env("1Mi")), Vec::<String>::new());
+        let got = messages(&env("1m"));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].starts_with("env.X.resourceFieldRef.divisor: "),
+            "{got:?}"
+        );
+    }
+
+    #[test]
     fn an_unknown_resource_is_reported_without_its_divisor() {
         let env = "env:\n  X: {resourceFieldRef: {resource: limits.gpu, divisor: 2m}}\n";
         let got = messages(env);
@@ -1747,7 +1764,7 @@ mod tests {
             got,
             [
                 "env.A.fieldRef.apiVersion: \"v2\" is not \"v1\", the only version of pod fields",
-                "env.B.resourceFieldRef.resource: \"limits.gpu\" is not a container resource Kubernetes exposes (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory, requests.ephemeral-storage)",
+                "env.B.resourceFieldRef.resource: \"limits.gpu\" is not a container resource Kubernetes exposes (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory, requests.ephemeral-storage, limits.hugepages-<size>, requests.hugepages-<size>)",
                 "env.C.configMapKeyRef.key: \"a b\" is not a Secret or ConfigMap key (letters, digits, '-', '_', '.')",
                 "envFrom[0].prefix: \"1X\" does not start a variable name ([A-Za-z_][A-Za-z0-9_]*)",
             ]
