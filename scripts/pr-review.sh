@@ -31,10 +31,30 @@ at_base() {
   echo "$work/base/$1"
 }
 
+# The shortest run of backticks, at least $2 long, that text $1 does not hold: a Markdown
+# fence the text cannot close (as chartgen's own markdown chooses it).
+fence() {
+  local run
+  run=$(printf '%*s' "$2" '' | tr ' ' '`')
+  while [[ $1 == *"$run"* ]]; do run+='`'; done
+  printf '%s' "$run"
+}
+
+# Text $1 (a folder name a PR author chose) as Markdown inline code that holds it.
+code() {
+  local fence pad=''
+  fence=$(fence "$1" 1)
+  if [[ $1 == ['` ']* || $1 == *['` '] ]]; then pad=' '; fi
+  printf '%s%s%s%s%s' "$fence" "$pad" "$1" "$pad" "$fence"
+}
+
 # Puts the error of command $1 (in $work/err) into the comment and on stderr.
 failed() {
   status=2
-  printf '`%s` failed:\n\n```\n%s\n```\n' "$1" "$(cat "$work/err")"
+  local err fence
+  err=$(cat "$work/err")
+  fence=$(fence "$err" 3)
+  printf '%s failed:\n\n%s\n%s\n%s\n' "$(code "$1")" "$fence" "$err" "$fence"
   cat "$work/err" >&2
 }
 
@@ -73,19 +93,19 @@ done | sort -u)
 
 short=$(git rev-parse --short "$base")
 if [ ${#specs[@]} = 0 ] && [ ${#charts[@]} = 0 ]; then
-  echo "**chartgen**: no chartgen spec and no Helm chart changed since \`$short\`."
+  echo "**chartgen**: no chartgen spec and no Helm chart changed since $(code "$short")."
   exit 0
 fi
-echo "**chartgen**: what this change does to specs and charts since \`$short\`, the merge base with \`$base_ref\`."
+echo "**chartgen**: what this change does to specs and charts since $(code "$short"), the merge base with $(code "$base_ref")."
 for dir in "${specs[@]}"; do
   echo
-  echo "## \`$dir\`: the chart its spec generates"
+  echo "## $(code "$dir"): the chart its spec generates"
   echo
   section chartgen diff "$dir" --against "$(at_base "$dir")" --format markdown --color never
 done
 for dir in "${charts[@]}"; do
   echo
-  echo "## \`$dir\`: the objects \`helm template\` renders"
+  echo "## $(code "$dir"): the objects \`helm template\` renders"
   echo
   release=$(basename "$dir")
   [ "$dir" != . ] || release=$(basename "$PWD")

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::entry::{Entry, Node};
+use crate::report::code;
 
 /// A markdown table with one row per leaf of values.yaml: key, type, default, description.
 pub fn parameters(entries: &[Entry]) -> String {
@@ -39,10 +40,10 @@ fn row(out: &mut String, key: &str, value: &Value, comment: &str) {
     let default = serde_json::to_string(value).unwrap_or_default();
     let _ = writeln!(
         out,
-        "| `{}` | {} | {} | {} |",
-        cell(key),
+        "| {} | {} | {} | {} |",
+        code(key),
         type_name(value),
-        code(&cell(&default)),
+        code(&default),
         cell(&comment.replace('\n', " "))
     );
 }
@@ -64,15 +65,6 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|")
 }
 
-/// A code span that survives backticks inside it.
-fn code(text: &str) -> String {
-    if text.contains('`') {
-        format!("`` {text} ``")
-    } else {
-        format!("`{text}`")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,13 +80,15 @@ mod tests {
                 vec![Entry::data("tag", "Tag | version.", "1.0")],
             ),
             Entry::data("env", "Vars\nmore.", json!([{ "name": "A" }])),
+            Entry::data("note", "Text.", "a``<img src=x>|"),
         ];
         assert_eq!(
             parameters(&entries),
             "| Key | Type | Default | Description |\n| --- | --- | --- | --- |\n\
              | `replicaCount` | integer | `3` | Pods. |\n\
              | `image.tag` | string | `\"1.0\"` | Tag \\| version. |\n\
-             | `env` | list | `[{\"name\":\"A\"}]` | Vars more. |\n"
+             | `env` | list | `[{\"name\":\"A\"}]` | Vars more. |\n\
+             | `note` | string | ```\"a``<img src=x>\\|\"``` | Text. |\n"
         );
     }
 }

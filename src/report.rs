@@ -207,6 +207,74 @@ pub fn longest_backticks(text: &str) -> usize {
     text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
+/// Inline Markdown code that holds any text, in a table cell too: a fence longer than any run
+/// of backticks inside it, `|` escaped for the table, a line break shown as `↵`.
+pub fn code(text: &str) -> String {
+    let fence = "`".repeat(longest_backticks(text) + 1);
+    // A space inside each fence keeps a backtick at an end from joining the fence; Markdown
+    // takes one space off each side.
+    let pad = if text.starts_with(['`', ' ']) || text.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!(
+        "{fence}{pad}{}{pad}{fence}",
+        text.replace('|', "\\|").replace('\n', "↵")
+    )
+}
+
+/// Text inside HTML (`<summary><code>`): markup as entities, on one line (a blank line would
+/// end the HTML block and let Markdown in).
+pub fn html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\n', "↵")
+}
+
+/// Prose for Markdown, such as a hazard's remedy, that quotes commands in single backticks and
+/// names from the reviewed input (a PR author's text) anywhere. Each quoted part becomes a
+/// `code` span and everything between is escaped, so no part is read as Markdown or HTML. A
+/// backtick in a name shifts which parts are quoted; each is still escaped or held in code.
+pub fn prose(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        let (quoted, closed) = (i % 2 == 1, i + 1 < parts.len());
+        if quoted && closed && !part.is_empty() {
+            out.push_str(&code(part));
+        } else if quoted {
+            // An empty or an unclosed quote is made of a name's own backticks: text.
+            let close = if closed { "`" } else { "" };
+            out.push_str(&escaped(&format!("`{part}{close}")));
+        } else {
+            out.push_str(&escaped(part));
+        }
+    }
+    out
+}
+
+/// Text that Markdown and HTML show as it is, on one line, with no web address made a link
+/// (GitHub links `https://` and `www.` in text; an escaped character stops it).
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '~' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' => out.push('↵'),
+            c => out.push(c),
+        }
+    }
+    out.replace("://", "\\://").replace("www.", "www\\.")
+}
+
 /// Control characters (escape sequences, carriage returns) from the reviewed input, made
 /// visible: they must not drive the terminal or break the Markdown they are printed in.
 pub fn visible(text: &str) -> String {
@@ -245,8 +313,8 @@ fn markdown(review: &ChartDiff, context: usize) -> String {
         let (additions, deletions) = f.change.counts();
         let _ = writeln!(
             out,
-            "| `{}` | {} | +{additions} -{deletions} | {} |",
-            f.change.path,
+            "| {} | {} | +{additions} -{deletions} | {} |",
+            code(&f.change.path),
             f.change.status.label(),
             f.effect.label()
         );
@@ -255,14 +323,12 @@ fn markdown(review: &ChartDiff, context: usize) -> String {
         out.push_str("\n| Value | Before | After | Effect |\n| --- | --- | --- | --- |\n");
         for v in &review.values {
             let show = |x: &Option<serde_json::Value>| {
-                x.as_ref().map_or("—".to_string(), |v| {
-                    format!("`{}`", v.to_string().replace('|', "\\|"))
-                })
+                x.as_ref().map_or("—".to_string(), |v| code(&v.to_string()))
             };
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} |",
-                v.key,
+                "| {} | {} | {} | {} |",
+                code(&v.key),
                 show(&v.old),
                 show(&v.new),
                 v.effect.label()
@@ -276,14 +342,16 @@ fn markdown(review: &ChartDiff, context: usize) -> String {
         let _ = writeln!(
             out,
             "> ⚠️ **Hazard:** {}: {}<br>**Remedy:** {}",
-            h.change, h.problem, h.remedy
+            prose(&h.change),
+            prose(&h.problem),
+            prose(&h.remedy)
         );
     }
     for w in &review.warnings {
-        let _ = writeln!(out, "> ⚠️ **Warning:** {w}");
+        let _ = writeln!(out, "> ⚠️ **Warning:** {}", prose(w));
     }
     if let Some(version) = version_line(review) {
-        let _ = writeln!(out, "\n{version}");
+        let _ = writeln!(out, "\n{}", prose(&version));
     }
     for f in &review.files {
         let diff = f.change.unified(context, review.show_secrets);
@@ -291,7 +359,7 @@ fn markdown(review: &ChartDiff, context: usize) -> String {
         let _ = write!(
             out,
             "\n<details><summary><code>{}</code> ({}, {})</summary>\n\n{fence}diff\n{diff}{fence}\n\n</details>\n",
-            f.change.path,
+            html(&f.change.path),
             f.change.status.label(),
             f.effect.label()
         );
@@ -337,6 +405,62 @@ mod tests {
                         hazard: notes\n> ⚠️ **Warning:** a hazard: quoted\n\nversion: 1.0.0 → \
                         2.0.0 proposed (major)\n";
         assert!(text.contains(cautions), "{text}");
+    }
+
+    /// Text a PR author controls: markup, links, images, tables, entities, line breaks.
+    const HOSTILE: &str = "a<img src=x>**b** [l](y) ~~s~~ &lt; c|d _e_ \\\n# f";
+
+    #[test]
+    fn inline_code_holds_any_text() {
+        assert_eq!(code("a|b"), "`a\\|b`");
+        assert_eq!(code("x`y"), "``x`y``");
+        assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(code("a``b`"), "``` a``b` ```");
+        assert_eq!(code(" x "), "`  x  `");
+        assert_eq!(
+            code(HOSTILE),
+            "`a<img src=x>**b** [l](y) ~~s~~ &lt; c\\|d _e_ \\↵# f`"
+        );
+    }
+
+    #[test]
+    fn html_text_is_inert_and_on_one_line() {
+        assert_eq!(
+            html(HOSTILE),
+            "a&lt;img src=x&gt;**b** [l](y) ~~s~~ &amp;lt; c|d _e_ \\↵# f"
+        );
+    }
+
+    #[test]
+    fn prose_keeps_its_quoted_commands_and_escapes_the_rest() {
+        let safe = "the pods of web do not roll (`kubectl rollout restart statefulset web`), \
+                    or set 'x' to \"y\": 1.0.0 → 2.0.0";
+        assert_eq!(prose(safe), safe);
+        assert_eq!(
+            prose(&format!("{HOSTILE} (`kubectl delete cm {HOSTILE}`)")),
+            "a&lt;img src=x&gt;\\*\\*b\\*\\* \\[l\\](y) \\~\\~s\\~\\~ &amp;lt; c\\|d \\_e\\_ \\\\↵# f \
+             (`kubectl delete cm a<img src=x>**b** [l](y) ~~s~~ &lt; c\\|d _e_ \\↵# f`)"
+        );
+    }
+
+    #[test]
+    fn web_addresses_in_prose_are_not_links() {
+        assert_eq!(
+            prose("db-https://x.example/a www.y.example `https://z.example`"),
+            "db-https\\://x.example/a www\\.y.example `https://z.example`"
+        );
+    }
+
+    #[test]
+    fn backticks_in_a_name_leave_no_text_outside_code_unescaped() {
+        // The name's backtick closes the quote early: the rest of the command is text, and
+        // the closing backtick opens nothing.
+        assert_eq!(
+            prose("run `kubectl delete sts a`<b>x` now"),
+            "run `kubectl delete sts a`&lt;b&gt;x\\` now"
+        );
+        assert_eq!(prose("x ``<img>`` y `"), "x \\`\\`&lt;img&gt;\\`\\` y \\`");
+        assert_eq!(prose("`a``b`"), "`a``b`");
     }
 
     #[test]

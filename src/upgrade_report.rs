@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::fields::{FieldChange, label};
 use crate::report::{
-    Colors, Format, code_fence, hazard, longest_backticks, markdown_head, paint_diff_line, visible,
+    Colors, Format, code, code_fence, hazard, html, markdown_head, paint_diff_line, prose, visible,
     warning,
 };
 use crate::text_diff;
@@ -159,20 +159,6 @@ fn stat(review: &Upgrade, colors: Colors) -> String {
     out
 }
 
-/// Inline code that holds any text: a fence longer than any run of backticks inside it.
-fn code(text: &str) -> String {
-    let fence = "`".repeat(longest_backticks(text) + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!(
-        "{fence}{pad}{}{pad}{fence}",
-        text.replace('|', "\\|").replace('\n', "↵")
-    )
-}
-
 fn markdown(review: &Upgrade) -> String {
     let effect = (!review.is_empty()).then_some(review.effect);
     let mut out = markdown_head("chartgen review", effect);
@@ -196,12 +182,12 @@ fn markdown(review: &Upgrade) -> String {
             "\n> ⚠️ **Hazard:** {} {}: {}\n>\n> **Remedy:** {}\n",
             code(&hazard_subject(h)),
             code(&h.field),
-            h.problem,
-            h.remedy
+            prose(&h.problem),
+            prose(&h.remedy)
         );
     }
     for w in &review.warnings {
-        let _ = write!(out, "\n> ⚠️ **Warning:** {w}\n");
+        let _ = write!(out, "\n> ⚠️ **Warning:** {}\n", prose(w));
     }
     for o in review.objects.iter().filter(|o| !o.changes.is_empty()) {
         let _ = write!(
@@ -235,22 +221,4 @@ fn markdown(review: &Upgrade) -> String {
         out.push_str("\n</details>\n");
     }
     out
-}
-
-fn html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn inline_code_survives_backticks_and_pipes() {
-        assert_eq!(code("a|b"), "`a\\|b`");
-        assert_eq!(code("x`y"), "``x`y``");
-        assert_eq!(code("`x"), "`` `x ``");
-    }
 }

@@ -192,6 +192,46 @@ fn pr_review_comments_on_each_changed_spec_and_chart() {
     );
 }
 
+/// A folder name and an error text, a PR author's to choose, stay in the code that quotes
+/// them: a fence longer than any run of backticks they hold.
+#[test]
+fn pr_review_quotes_folder_names_and_errors_in_fences_they_cannot_close() {
+    let chart = "x`<b>y";
+    let repo = repo_with_chart().file(
+        &format!("{chart}/Chart.yaml"),
+        "apiVersion: v2\nname: x\nversion: 1.0.0\n",
+    );
+    commit_all(repo.path(), "base");
+    git_ok(repo.path(), &["branch", "base"]);
+    repo.write(&format!("{chart}/values.yaml"), "a: 1\n");
+    commit_all(repo.path(), "change");
+    let stubs = Project::new().file(
+        "helm",
+        "#!/bin/sh\nprintf 'Error: ```\\n**pwn**\\n' >&2\nexit 1\n",
+    );
+    let made = Command::new("chmod")
+        .arg("+x")
+        .arg(stubs.path().join("helm"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = Command::new("bash")
+        .arg(root().join("scripts/pr-review.sh"))
+        .arg("base")
+        .current_dir(repo.path())
+        .env("PATH", path_with(&[stubs.path(), chartgen_dir()]))
+        .output()
+        .expect("bash runs");
+    let comment = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{comment}{}", stderr(&out));
+    let heading = comment.split_once("\n\n").expect(&comment).1;
+    assert_eq!(
+        heading,
+        "## ``x`<b>y``: the objects `helm template` renders\n\n\
+         ``helm template x`<b>y x`<b>y`` failed:\n\n````\nError: ```\n**pwn**\n````\n"
+    );
+}
+
 #[test]
 fn man_prints_a_roff_page_for_chartgen_and_for_each_command() {
     let here = Path::new(".");

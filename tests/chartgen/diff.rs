@@ -385,3 +385,31 @@ fn many_charts_at_once_with_recursive_search() {
         stdout(&diff)
     );
 }
+
+/// A PR author's text (a spec value, a file name in the base chart) stays in code: no
+/// image, bold text or table cell of its own in the PR comment.
+#[test]
+fn markdown_holds_a_pull_requests_text_in_code() {
+    let tmp = generated();
+    let base = tempfile::tempdir().unwrap();
+    copy_dir(tmp.path(), base.path());
+    std::fs::write(
+        base.path().join("templates/a`<img src=x>|y.yaml"),
+        "kind: ConfigMap\n",
+    )
+    .unwrap();
+    tmp.edit_spec(
+        "port: 8080\n",
+        "port: 8080\nenv:\n  NOTE: \"a`<img src=x>**pwn**`\"\n",
+    );
+    let against = base.path().to_str().unwrap();
+    let text = stdout(&tmp.run(&["diff", "--against", against, "--format", "markdown"]));
+    for row in [
+        "| ``templates/a`<img src=x>\\|y.yaml`` | removed | +0 -1 | updates |\n",
+        "| `extraEnvVars` | `[]` | ``[{\"name\":\"NOTE\",\"value\":\"a`<img src=x>**pwn**`\"}]`` | \
+         rolls pods |\n",
+        "<summary><code>templates/a`&lt;img src=x&gt;|y.yaml</code> (removed, updates)</summary>",
+    ] {
+        assert!(text.contains(row), "{row} in {text}");
+    }
+}

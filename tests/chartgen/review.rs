@@ -997,3 +997,40 @@ fn a_reader_that_stops_early_is_no_error() {
     let out = child.wait_with_output().unwrap();
     assert_eq!((out.status.code(), stderr(&out)), (Some(1), String::new()));
 }
+
+/// Names from the manifests (a PR's values set them) inside warnings and remedies stay text:
+/// no image, bold text or link in the PR comment, even with a backtick that ends a quote.
+#[test]
+fn markdown_warnings_and_remedies_hold_names_as_text() {
+    let set = |name: &str, claim: &str, size: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: '{name}'}}\nspec:\n  \
+             serviceName: s\n  selector: {{matchLabels: {{app: s}}}}\n  template:\n    \
+             metadata: {{labels: {{app: s}}}}\n    spec: {{containers: [{{name: c, image: i}}]}}\n  \
+             volumeClaimTemplates:\n  - metadata: {{name: '{claim}'}}\n    spec:\n      \
+             accessModes: [ReadWriteOnce]\n      resources: {{requests: {{storage: {size}}}}}\n"
+        )
+    };
+    let gone = set("db<img src=x>**pwn**", "d", "1Gi");
+    let old = format!("{gone}---\n{}", set("w`<b>", "c", "1Gi"));
+    let new = set("w`<b>", "c", "2Gi");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("old.yaml"), old).unwrap();
+    std::fs::write(tmp.path().join("new.yaml"), new).unwrap();
+    let out = chartgen(
+        &["review", "old.yaml", "new.yaml", "--format", "markdown"],
+        tmp.path(),
+    );
+    let text = stdout(&out);
+    for line in [
+        "\n> ⚠️ **Warning:** StatefulSet db&lt;img src=x&gt;\\*\\*pwn\\*\\* is removed; its claims \
+         (d-db&lt;img src=x&gt;\\*\\*pwn\\*\\*-N): they and their data stay until deleted by hand\n",
+        // The name's backtick ends each quote early: what follows is text, up to the next
+        // quote, which holds the prose up to the next one.
+        "(`kubectl patch pvc c-w`&lt;b&gt;-N -p '{\"spec\":{\"resources\":{\"requests\":\
+         {\"storage\":\"2Gi\"}}}}'`  for each pod N), then delete the StatefulSet but keep its \
+         pods and claims ( `kubectl delete statefulset w`<b> --cascade=orphan`), then ",
+    ] {
+        assert!(text.contains(line), "{line} in {text}");
+    }
+}
