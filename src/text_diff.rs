@@ -45,51 +45,206 @@ pub fn unified_masked(path: &str, old: &str, new: &str, context: usize) -> Strin
 
 /// values.yaml's `secrets:` and a Secret's `data:`/`stringData:` with every value replaced by
 /// `(hidden)`: chartgen writes no secret values, but a person may (a hand edit, a hand-written
-/// chart compared with --against). Keys and template lines stay.
+/// chart compared with --against). Keys and template actions without literal text stay; any
+/// other line that may belong to a value is hidden. Lines stay lines, one for one, endings
+/// kept, so the diff's line numbers and counts are the file's.
 fn mask_secret_data(path: &str, text: &str) -> String {
     let sections: &[&str] = if path == "values.yaml" {
-        &["secrets:"]
-    } else if text.contains("kind: Secret")
-        || path.ends_with("secret.yaml")
-        || path.ends_with("secrets.yaml")
+        &["secrets"]
+    } else if path.ends_with("secret.yaml") || path.ends_with("secrets.yaml") || names_secret(text)
     {
-        &["data:", "stringData:"]
+        &["data", "stringData"]
     } else {
         return text.to_string();
     };
-    let mut in_data = false;
-    let mut out = String::new();
-    for line in text.lines() {
-        let content = line.trim_start();
-        let indent = &line[..line.len() - content.len()];
-        if content.is_empty() {
-            // A blank line ends no section.
-            out.push_str(line);
-        } else if indent.is_empty() {
-            let section = sections.iter().find(|s| line.starts_with(**s));
-            in_data = section.is_some();
-            // A flow or scalar value on the section's own line: `secrets: {TOKEN: x}`.
-            let inline = section.filter(|s| {
-                let rest = line[s.len()..].trim();
-                !rest.is_empty() && !rest.starts_with('#')
-            });
-            match inline {
-                Some(s) => {
-                    let _ = write!(out, "{s} (hidden)");
-                }
-                None => out.push_str(line),
-            }
-        } else if !in_data || content.starts_with("{{") {
-            out.push_str(line);
-        } else if let Some((key, _)) = line.split_once(':') {
-            let _ = write!(out, "{key}: (hidden)");
-        } else {
-            // A line of a multi-line value.
+    let mut section: Option<Section> = None;
+    let mut open = Open::default();
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let ending = &line[body.len()..];
+        let content = body.trim_start();
+        let indent = &body[..body.len() - content.len()];
+        if open.is_open() {
+            // Inside a quoted scalar or flow collection begun above: whatever its indent.
+            open = open.after(body);
             let _ = write!(out, "{indent}(hidden)");
+        } else if content.is_empty() {
+            out.push_str(body);
+        } else if let Some(s) = section
+            .as_mut()
+            .filter(|s| !s.ended_by(indent.len(), content))
+        {
+            if kept_template(content) {
+                out.push_str(body);
+            } else {
+                // A comment keeps its key (`# KEY: old value`), never its text.
+                let comment = content.starts_with('#');
+                let (shown, value) = match content.split_once(':') {
+                    Some((key, value)) if comment || s.is_key_line(indent.len()) => {
+                        (format!("{key}: (hidden)"), value)
+                    }
+                    _ => ("(hidden)".to_string(), content),
+                };
+                if !comment {
+                    open = Open::default().after(value);
+                }
+                let _ = write!(out, "{indent}{shown}");
+            }
+        } else {
+            section = None;
+            match key(content).filter(|(_, k, _)| sections.contains(k)) {
+                Some((column, _, value)) => {
+                    let inline = value.trim();
+                    section = Some(Section::new(indent.len() + column, inline));
+                    if inline.is_empty() || inline.starts_with('#') {
+                        out.push_str(body);
+                    } else {
+                        // A value on the section's own line: `secrets: {TOKEN: x}`, `data: |`.
+                        open = Open::default().after(value);
+                        let head = &body[..body.len() - value.len()];
+                        let _ = write!(out, "{head} (hidden)");
+                    }
+                }
+                None => out.push_str(body),
+            }
         }
-        out.push('\n');
+        out.push_str(ending);
     }
     out
+}
+
+/// Whether a manifest may hold a Secret: a `kind:` naming one, or computed by a template.
+fn names_secret(text: &str) -> bool {
+    text.lines().any(|line| {
+        key(line.trim_start()).is_some_and(|(_, k, value)| {
+            k == "kind" && (value.contains("Secret") || value.contains("{{"))
+        })
+    })
+}
+
+/// The key a line of a block mapping opens, unquoted, with its column in the line (after any
+/// `- ` of a sequence entry) and the text after its colon: `data` for `data:`, `"data": x`,
+/// `- data: x`. None for a comment, a template action, a scalar.
+fn key(content: &str) -> Option<(usize, &str, &str)> {
+    let mut entry = content;
+    while let Some(rest) = entry.strip_prefix("- ") {
+        entry = rest.trim_start();
+    }
+    let column = content.len() - entry.len();
+    let (key, rest) = match entry.chars().next()? {
+        q @ ('"' | '\'') => {
+            let end = entry[1..].find(q)? + 1;
+            (&entry[1..end], &entry[end + 1..])
+        }
+        c if "#{}[]&*!|>%@`,?:".contains(c) => return None,
+        _ => {
+            let end = entry
+                .match_indices(':')
+                .map(|(i, _)| i)
+                .find(|&i| entry[i + 1..].is_empty() || entry[i + 1..].starts_with([' ', '\t']))?;
+            let key = entry[..end].trim_end();
+            if key.contains(" #") {
+                // `text #comment: x` is text and a comment.
+                return None;
+            }
+            (key, &entry[end..])
+        }
+    };
+    let value = rest.trim_start_matches([' ', '\t']).strip_prefix(':')?;
+    (value.is_empty() || value.starts_with([' ', '\t'])).then_some((column, key, value))
+}
+
+/// A template action alone on its line that holds no literal text (a string, a comment):
+/// `{{- if .Values.x }}`, `{{- end }}`. It shows a diff's structure, and cannot be a value.
+fn kept_template(content: &str) -> bool {
+    content.starts_with("{{")
+        && content.find("}}") == Some(content.len() - 2)
+        && !content.contains(['"', '\'', '`'])
+        && !content.contains("/*")
+}
+
+/// A `data:`/`stringData:`/`secrets:` section: where its key stands, where its own keys do.
+struct Section {
+    column: usize,
+    /// The indent of its keys, from its first line that is neither a comment nor a template;
+    /// None while unseen; Some(usize::MAX) when its value is on its own line (it has no keys).
+    keys: Option<usize>,
+}
+
+impl Section {
+    fn new(column: usize, inline: &str) -> Self {
+        let keys = (!inline.is_empty() && !inline.starts_with('#')).then_some(usize::MAX);
+        Section { column, keys }
+    }
+
+    /// A line at no more than the section's own indent ends it only when it opens a key (the
+    /// next one of the mapping holding the section), ends a sequence entry holding it, or
+    /// ends the document: comments, template actions and stray text do not.
+    fn ended_by(&self, indent: usize, content: &str) -> bool {
+        indent <= self.column
+            && (key(content).is_some()
+                || (indent < self.column && (content.starts_with("- ") || content == "-"))
+                || ["---", "..."].contains(&content)
+                || content.starts_with("--- "))
+    }
+
+    /// Whether a line at `indent` is one of the section's keys (a deeper one continues a value).
+    fn is_key_line(&mut self, indent: usize) -> bool {
+        let keys = *self.keys.get_or_insert(indent);
+        indent == keys
+    }
+}
+
+/// Where a YAML value left open at the end of a line stands: inside a quoted scalar or a flow
+/// collection, both of which go on over the next lines, at any indent.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Open {
+    depth: usize,
+    quote: Option<char>,
+}
+
+impl Open {
+    fn is_open(self) -> bool {
+        self.depth > 0 || self.quote.is_some()
+    }
+
+    /// The state after `text`. A quote or a bracket opens something where a value may begin:
+    /// at the start, after a space, a `,` or an opening bracket. Doubtful text is taken as
+    /// opening, since a value left open hides the lines after it, never shows them.
+    fn after(mut self, text: &str) -> Open {
+        let mut at_start = true;
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match self.quote {
+                Some('"') => match c {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' => self.quote = None,
+                    _ => {}
+                },
+                Some(_) => {
+                    if c == '\'' && chars.next_if_eq(&'\'').is_none() {
+                        self.quote = None;
+                    }
+                }
+                None => {
+                    match c {
+                        '#' if at_start => break,
+                        '"' | '\'' if at_start => self.quote = Some(c),
+                        '[' | '{' if at_start || self.depth > 0 => self.depth += 1,
+                        ']' | '}' if self.depth > 0 => self.depth -= 1,
+                        _ => {}
+                    }
+                    at_start = c.is_whitespace() || (self.depth > 0 && "[{,".contains(c));
+                    continue;
+                }
+            }
+            at_start = false;
+        }
+        self
+    }
 }
 
 /// Lines added and removed, as `git diff --stat` counts them.
@@ -153,6 +308,80 @@ mod tests {
             "kind: Secret\ndata:\n  {{- range .x }}\n  k: (hidden)\n"
         );
         assert_eq!(mask_secret_data("Chart.yaml", "data: x\n"), "data: x\n");
+    }
+
+    #[test]
+    fn a_section_ends_at_the_next_key_only() {
+        // Column-0 template actions and comments are inside the section: its values after
+        // them stay hidden.
+        let secret = "kind: Secret\ndata:\n{{- if .Values.on }}\n  a: djE=\n{{- end }}\n# b: old\n  c: djI=\ntype: Opaque\n";
+        assert_eq!(
+            mask_secret_data("templates/s.yaml", secret),
+            "kind: Secret\ndata:\n{{- if .Values.on }}\n  a: (hidden)\n{{- end }}\n# b: (hidden)\n  c: (hidden)\ntype: Opaque\n"
+        );
+        let values = "secrets:\n# set by ops\n  KEY: \"v\"\nimage: {}\n";
+        assert_eq!(
+            mask_secret_data("values.yaml", values),
+            "secrets:\n(hidden)\n  KEY: (hidden)\nimage: {}\n"
+        );
+        // A template action with literal text may be a value; one without shows structure.
+        let literal = "kind: Secret\nstringData:\n  {{- $p := \"pw\" }}\n  {{ $k }}: {{ $v }}\n";
+        assert_eq!(
+            mask_secret_data("templates/s.yaml", literal),
+            "kind: Secret\nstringData:\n  {{- $p : (hidden)\n  {{ $k }}: (hidden)\n"
+        );
+    }
+
+    #[test]
+    fn a_secret_is_known_by_its_kind_however_written() {
+        for kind in [
+            "kind: \"Secret\"",
+            "kind: 'Secret'",
+            "\"kind\": Secret # x",
+            "kind: {{ .Values.kind }}",
+        ] {
+            let text = format!("{kind}\ndata:\n  a: x\n");
+            let masked = mask_secret_data("templates/a.yaml", &text);
+            assert!(masked.ends_with("data:\n  a: (hidden)\n"), "{masked}");
+        }
+        let list = "kind: List\nitems:\n- kind: Secret\n  data:\n    a: x\n- kind: ConfigMap\n";
+        assert_eq!(
+            mask_secret_data("templates/a.yaml", list),
+            "kind: List\nitems:\n- kind: Secret\n  data:\n    a: (hidden)\n- kind: ConfigMap\n"
+        );
+        let config = "kind: ConfigMap\ndata:\n  a: x\n";
+        assert_eq!(mask_secret_data("templates/a.yaml", config), config);
+    }
+
+    #[test]
+    fn a_value_left_open_hides_the_lines_it_goes_on_over() {
+        // YAML reads each as one value: the second line is not a key.
+        for open in ["\"abc", "'it''s", "[abc,", "{", "{a: \"}\","] {
+            let text = format!("secrets:\n  A: {open}\nB: x\n  C: y\"]}}'\nimage: {{}}\n");
+            let masked = mask_secret_data("values.yaml", &text);
+            assert!(
+                masked.starts_with("secrets:\n  A: (hidden)\n(hidden)\n"),
+                "{open}: {masked}"
+            );
+        }
+        let flow = "secrets: {A: x,\nB: y}\nimage: {}\n";
+        assert_eq!(
+            mask_secret_data("values.yaml", flow),
+            "secrets: (hidden)\n(hidden)\nimage: {}\n"
+        );
+        // A value on the section's line has no keys below it: each line is a value's.
+        assert_eq!(
+            mask_secret_data("values.yaml", "secrets: |\n  A: x\n"),
+            "secrets: (hidden)\n  (hidden)\n"
+        );
+    }
+
+    #[test]
+    fn masking_keeps_every_line_and_its_ending() {
+        assert_eq!(
+            mask_secret_data("values.yaml", "secrets:\r\n  A: x\r\n  B: y"),
+            "secrets:\r\n  A: (hidden)\r\n  B: (hidden)"
+        );
     }
 
     #[test]

@@ -413,3 +413,37 @@ fn markdown_holds_a_pull_requests_text_in_code() {
         assert!(text.contains(row), "{row} in {text}");
     }
 }
+
+/// Every value of a hand-written Secret reads `(hidden)`: a column-0 template action in its
+/// `data:` does not end it, nor does a quoted kind keep a Secret from being one.
+#[test]
+fn against_a_chart_whose_secrets_are_written_by_hand() {
+    let chart = Project::new().spec(BASE).generated();
+    let hand = tempfile::tempdir().unwrap();
+    copy_dir(chart.path(), hand.path());
+    let write = |name: &str, text: &str| std::fs::write(hand.path().join(name), text).unwrap();
+    write(
+        "templates/secrets.yaml",
+        "kind: Secret\ndata:\n{{- if .Values.on }}\n  password: aHVudGVyMg==\n{{- end }}\n",
+    );
+    write(
+        "templates/creds.yaml",
+        "kind: \"Secret\"\nstringData:\n  token: \"plain\n  token\"\ntype: Opaque\n",
+    );
+    let against = hand.path().to_str().unwrap();
+    let out = chart.run(&["diff", "--against", against, "--color", "never"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "--- a/templates/creds.yaml\n+++ b/templates/creds.yaml\n@@ -1,5 +0,0 @@\n\
+             -kind: \"Secret\"\n-stringData:\n-  token: (hidden)\n-  (hidden)\n-type: Opaque\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "-kind: Secret\n-data:\n-{{- if .Values.on }}\n-  password: (hidden)\n-{{- end }}\n"
+        ),
+        "{text}"
+    );
+}

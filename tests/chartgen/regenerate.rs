@@ -255,3 +255,22 @@ fn a_hand_edited_secret_value_is_hidden_in_the_refusal() {
         )
     );
 }
+
+/// A column-0 comment in values.yaml's `secrets:` is inside it: the values after it stay hidden.
+#[test]
+fn a_comment_in_the_secrets_hides_no_less() {
+    let tmp = generated("secrets:\n  - name: DATABASE_URL\n");
+    tmp.edit(
+        "values.yaml",
+        "secrets:\n",
+        "secrets:\n# set by ops: hunter1\n  MY_KEY: \"hunter2\"\n",
+    );
+    let out = tmp.run(&["generate"]).status(2);
+    let text = stderr(&out);
+    assert!(
+        text.contains(
+            " secrets:\n-# set by ops: (hidden)\n-  MY_KEY: (hidden)\n   DATABASE_URL: (hidden)\n"
+        ),
+        "{text}"
+    );
+}
