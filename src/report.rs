@@ -275,18 +275,33 @@ fn escaped(text: &str) -> String {
     out.replace("://", "\\://").replace("www.", "www\\.")
 }
 
-/// Control characters (escape sequences, carriage returns) from the reviewed input, made
-/// visible: they must not drive the terminal or break the Markdown they are printed in.
+/// Control characters (escape sequences, carriage returns) and invisible format characters
+/// from compared files and their names, made visible (`\u{1b}`, `\r`): they must not drive the
+/// terminal, break the Markdown they are printed in, or make text read as other text.
 pub fn visible(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
+            if (c.is_control() && c != '\n' && c != '\t') || invisible(c) {
                 c.escape_default().to_string()
             } else {
                 c.to_string()
             }
         })
         .collect()
+}
+
+/// Bidi controls, which reorder the text around them on screen (rustc's
+/// `text_direction_codepoint_in_literal` list, and the bidi marks), and zero-width characters,
+/// which hide between others.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+    )
 }
 
 /// The head of a Markdown comment: its title, then the overall effect, or "No changes."
@@ -485,6 +500,15 @@ mod tests {
             "\x1b[1m--- a/s.sh\x1b[0m\n\x1b[1m+++ b/s.sh\x1b[0m\n\x1b[36m@@ -1 +1 @@\x1b[0m\n\
              \x1b[31m---x\x1b[0m\n\x1b[32m+++y\x1b[0m\n"
         );
+    }
+
+    #[test]
+    fn invisible_and_control_characters_are_shown_escaped() {
+        assert_eq!(
+            visible("a\u{1b}]0;x\u{7}\r\u{202e}b\u{2066}\u{200b}\u{feff}\tc\n"),
+            "a\\u{1b}]0;x\\u{7}\\r\\u{202e}b\\u{2066}\\u{200b}\\u{feff}\tc\n"
+        );
+        assert_eq!(visible("é ü → ✓"), "é ü → ✓");
     }
 
     #[test]
