@@ -32,23 +32,12 @@ fn diff(old: &str, new: &str, context: usize, header: Option<(&str, &str)>) -> S
     diff.to_string()
 }
 
-/// `unified`, with secret values masked on both sides: what chartgen shows unless asked
-/// (`chartgen diff --show-secrets`), in reviews and in its refusal to overwrite hand edits.
-pub fn unified_masked(path: &str, old: &str, new: &str, context: usize) -> String {
-    unified(
-        path,
-        &mask_secret_data(path, old),
-        &mask_secret_data(path, new),
-        context,
-    )
-}
-
 /// values.yaml's `secrets:` and a Secret's `data:`/`stringData:` with every value replaced by
 /// `(hidden)`: chartgen writes no secret values, but a person may (a hand edit, a hand-written
 /// chart compared with --against). Keys and template actions without literal text stay; any
 /// other line that may belong to a value is hidden. Lines stay lines, one for one, endings
 /// kept, so the diff's line numbers and counts are the file's.
-fn mask_secret_data(path: &str, text: &str) -> String {
+pub fn mask_secret_data(path: &str, text: &str) -> String {
     let sections: &[&str] = if path == "values.yaml" {
         &["secrets"]
     } else if path.ends_with("secret.yaml") || path.ends_with("secrets.yaml") || names_secret(text)
@@ -60,7 +49,11 @@ fn mask_secret_data(path: &str, text: &str) -> String {
     let mut section: Option<Section> = None;
     let mut open = Open::default();
     let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    // The comments from here to the line they come before, and whether that line ends the
+    // section: known once for a run of comments.
+    let mut comments: Option<(usize, bool)> = None;
+    for (i, line) in lines.iter().enumerate() {
         let body = line.trim_end_matches(['\n', '\r']);
         let ending = &line[body.len()..];
         let content = body.trim_start();
@@ -75,11 +68,26 @@ fn mask_secret_data(path: &str, text: &str) -> String {
             .as_mut()
             .filter(|s| !s.ended_by(indent.len(), content))
         {
+            let comment = content.starts_with('#');
+            if comment && indent.len() <= s.column && comments.is_none_or(|(end, _)| end <= i) {
+                let end = lines[i..]
+                    .iter()
+                    .position(|l| !l.trim().is_empty() && !l.trim().starts_with('#'))
+                    .map_or(lines.len(), |n| i + n);
+                let ends = lines.get(end).is_some_and(|l| {
+                    let content = l.trim_start();
+                    s.ended_by(l.len() - content.len(), content.trim_end())
+                });
+                comments = Some((end, ends));
+            }
             if kept_template(content) {
+                out.push_str(body);
+            } else if comment && indent.len() <= s.column && comments.is_some_and(|(_, ends)| ends)
+            {
+                // Written above the key that ends the section, at its indent: that key's.
                 out.push_str(body);
             } else {
                 // A comment keeps its key (`# KEY: old value`), never its text.
-                let comment = content.starts_with('#');
                 let (shown, value) = match content.split_once(':') {
                     Some((key, value)) if comment || s.is_key_line(indent.len()) => {
                         (format!("{key}: (hidden)"), value)
@@ -319,10 +327,12 @@ mod tests {
             mask_secret_data("templates/s.yaml", secret),
             "kind: Secret\ndata:\n{{- if .Values.on }}\n  a: (hidden)\n{{- end }}\n# b: (hidden)\n  c: (hidden)\ntype: Opaque\n"
         );
-        let values = "secrets:\n# set by ops\n  KEY: \"v\"\nimage: {}\n";
+        // A comment is the section's unless it stands above the key that ends it.
+        let values =
+            "secrets:\n# set by ops\n  KEY: \"v\"\n\n# a: b\n  # c\n\n# The image.\nimage: {}\n";
         assert_eq!(
             mask_secret_data("values.yaml", values),
-            "secrets:\n(hidden)\n  KEY: (hidden)\nimage: {}\n"
+            "secrets:\n(hidden)\n  KEY: (hidden)\n\n# a: b\n  (hidden)\n\n# The image.\nimage: {}\n"
         );
         // A template action with literal text may be a value; one without shows structure.
         let literal = "kind: Secret\nstringData:\n  {{- $p := \"pw\" }}\n  {{ $k }}: {{ $v }}\n";
