@@ -5,7 +5,10 @@
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
-use crate::text_diff::{counts, unified, unified_masked};
+use std::borrow::Cow;
+
+use crate::report::visible;
+use crate::text_diff::{counts, mask_secret_data, unified};
 
 /// What happened to a file, an object (`chartgen review`) or a value between two sides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,13 +92,25 @@ impl FileChange {
         counts(&self.old, &self.new)
     }
 
-    /// Its unified diff as people may see it: secret values masked unless `show_secrets`.
+    /// Its unified diff as people may see it, in reviews and in the refusal to overwrite hand
+    /// edits: secret values masked unless `show_secrets`, control and invisible characters of
+    /// its texts and path made visible. Escaped before the diff, a carriage return ends no
+    /// line: the diff's lines are those `counts` counts.
     pub fn unified(&self, context: usize, show_secrets: bool) -> String {
-        if show_secrets {
-            unified(&self.path, &self.old, &self.new, context)
-        } else {
-            unified_masked(&self.path, &self.old, &self.new, context)
-        }
+        let shown = |text: &str| {
+            let text = if show_secrets {
+                Cow::Borrowed(text)
+            } else {
+                Cow::Owned(mask_secret_data(&self.path, text))
+            };
+            visible(&text)
+        };
+        unified(
+            &visible(&self.path),
+            &shown(&self.old),
+            &shown(&self.new),
+            context,
+        )
     }
 }
 
@@ -133,6 +148,20 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&changed).unwrap(),
             r#"{"path":"a","status":"changed","additions":1,"deletions":1}"#
+        );
+    }
+
+    #[test]
+    fn a_diff_shows_control_characters_and_a_carriage_return_ends_no_line() {
+        let change = FileChange::new(
+            "t\u{1b}.yaml",
+            Some("a\n".into()),
+            Some("a\n# \u{1b}[2K\rb: 1\n".into()),
+        );
+        assert_eq!(change.counts(), (1, 0));
+        assert_eq!(
+            change.unified(3, true),
+            "--- a/t\\u{1b}.yaml\n+++ b/t\\u{1b}.yaml\n@@ -1 +1,2 @@\n a\n+# \\u{1b}[2K\\rb: 1\n"
         );
     }
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::change::{Conflict, FileChange, Status};
 use crate::locate::Pos;
 use crate::problem::Kind;
+use crate::report::visible;
 
 /// One problem in a spec: where, which field, what is wrong.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,7 +124,7 @@ fn conflicts_report(changes: &[FileChange]) -> String {
         } else {
             ""
         };
-        out.push_str(&format!("\n  {}: {why}{verb}", change.path));
+        out.push_str(&format!("\n  {}: {why}{verb}", visible(&change.path)));
     }
     for change in changes {
         out.push('\n');

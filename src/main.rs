@@ -329,7 +329,7 @@ fn strangers_text(strangers: &[Stranger]) -> String {
         } else {
             ""
         };
-        let _ = writeln!(text, "  {path}{note}");
+        let _ = writeln!(text, "  {}{note}", report::visible(path));
     }
     text
 }

@@ -36,13 +36,18 @@ pub fn print(review: &ChartDiff, format: Format, context: usize, colors: Colors)
         Format::Unified => unified(review, context, colors),
         Format::Stat => stat(review),
         Format::Json => serde_json::to_string_pretty(review).unwrap_or_default() + "\n",
-        Format::Markdown => markdown(review, context),
+        // Text from the compared files, made visible, is all that may hold control characters.
+        Format::Markdown => visible(&markdown(review, context)),
     }
 }
 
 /// The width that lines up the paths of `files` in their stat lines.
 pub fn path_width<'a>(files: impl IntoIterator<Item = &'a FileChange>) -> usize {
-    files.into_iter().map(|f| f.path.len()).max().unwrap_or(0)
+    files
+        .into_iter()
+        .map(|f| visible(&f.path).chars().count())
+        .max()
+        .unwrap_or(0)
 }
 
 /// A file's `git diff --stat` line, its path padded to `width`, with its `counts` (see
@@ -52,7 +57,8 @@ pub fn stat_line(
     (additions, deletions): (usize, usize),
     width: usize,
 ) -> String {
-    format!("{:<width$} | +{additions} -{deletions}", file.path)
+    let path = visible(&file.path);
+    format!("{path:<width$} | +{additions} -{deletions}")
 }
 
 /// `git diff --stat` style: one line per file, nothing when identical.
@@ -115,10 +121,11 @@ fn summary_lines(review: &ChartDiff) -> Vec<String> {
 pub fn advice(review: &ChartDiff, colors: Colors) -> String {
     let mut out = String::new();
     for h in &review.hazards {
-        let _ = writeln!(out, "{}", hazard(&h.change, &h.problem, &h.remedy, colors));
+        let (what, problem, remedy) = (visible(&h.change), visible(&h.problem), visible(&h.remedy));
+        let _ = writeln!(out, "{}", hazard(&what, &problem, &remedy, colors));
     }
     for w in &review.warnings {
-        let _ = writeln!(out, "{}", warning(w, colors));
+        let _ = writeln!(out, "{}", warning(&visible(w), colors));
     }
     if let Some(version) = version_line(review) {
         let _ = writeln!(out, "{}", colors.paint(YELLOW, &version));
@@ -167,7 +174,7 @@ fn unified(review: &ChartDiff, context: usize, colors: Colors) -> String {
         return out;
     }
     for line in summary_lines(review) {
-        let _ = writeln!(out, "{line}");
+        let _ = writeln!(out, "{}", visible(&line));
     }
     out.push_str(&advice(review, colors));
     let _ = writeln!(out, "overall: {}", review.effect.label());

@@ -447,3 +447,30 @@ fn against_a_chart_whose_secrets_are_written_by_hand() {
         "{text}"
     );
 }
+
+/// A hand edit's control and invisible characters (an OSC title, a line clear, a carriage
+/// return that would overwrite the line, a bidi override) reach neither the terminal nor the
+/// PR comment raw: each format shows them escaped, as `chartgen review` does.
+#[test]
+fn control_characters_in_a_compared_file_are_shown_escaped() {
+    let tmp = generated();
+    let edited = "# \u{1b}]0;owned\u{7}\u{1b}[2K\rreplicas: 3 \u{202e}x\n";
+    let before = tmp.read("templates/statefulset.yaml");
+    tmp.write("templates/statefulset.yaml", format!("{before}{edited}"));
+    let shown = "-# \\u{1b}]0;owned\\u{7}\\u{1b}[2K\\rreplicas: 3 \\u{202e}x\n";
+    for format in ["unified", "markdown"] {
+        let out = tmp.run(&["diff", "--format", format, "--color", "never"]);
+        let text = stdout(&out);
+        assert!(text.contains(shown), "{format}: {text}");
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\r', '\u{202e}']),
+            "{format}: {text}"
+        );
+    }
+    let out = tmp.run(&["diff", "--format", "stat"]);
+    assert!(
+        stdout(&out).starts_with(" templates/statefulset.yaml | +0 -1 "),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -274,3 +274,29 @@ fn a_comment_in_the_secrets_hides_no_less() {
         "{text}"
     );
 }
+
+/// generate's refusal and the warning naming templates chartgen did not generate print a
+/// file's control characters escaped, in its text and in its name.
+#[test]
+fn control_characters_in_a_hand_edit_or_a_file_name_are_shown_escaped() {
+    let tmp = generated("");
+    let before = tmp.read("templates/service.yaml");
+    tmp.write(
+        "templates/service.yaml",
+        format!("{before}# \u{1b}[2K\rx\n"),
+    );
+    tmp.edit_spec("port: 8080", "port: 8081");
+    let out = tmp.run(&["generate"]).status(2);
+    let text = stderr(&out);
+    assert!(text.contains("\n-# \\u{1b}[2K\\rx\n"), "{text}");
+    assert!(!text.contains(['\u{1b}', '\r']), "{text}");
+
+    let tmp = generated("");
+    tmp.write("templates/x\u{1b}]0;owned\u{7}.yaml", "# mine\n");
+    let out = tmp.run(&["generate", "--check"]).status(0);
+    assert!(
+        stderr(&out).ends_with("\n  templates/x\\u{1b}]0;owned\\u{7}.yaml\n"),
+        "{}",
+        stderr(&out)
+    );
+}
