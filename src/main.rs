@@ -353,7 +353,8 @@ fn summary(done: &Done, dir: &Path) -> Outcome {
     ];
     for (verb, paths) in lines {
         for path in paths {
-            let _ = writeln!(out, "{verb:<9} {path}");
+            // --prune removes templates chartgen did not generate: their names are anyone's.
+            let _ = writeln!(out, "{verb:<9} {}", report::visible(path));
         }
     }
     if written.created.is_empty() && written.updated.is_empty() && written.removed.is_empty() {

@@ -299,4 +299,9 @@ fn control_characters_in_a_hand_edit_or_a_file_name_are_shown_escaped() {
         "{}",
         stderr(&out)
     );
+    let out = tmp.run(&["generate", "--prune"]).success();
+    assert_eq!(
+        stdout(&out),
+        "removed   templates/x\\u{1b}]0;owned\\u{7}.yaml\n"
+    );
 }
