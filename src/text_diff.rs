@@ -394,6 +394,46 @@ mod tests {
         );
     }
 
+    /// Lines a section may hold, that YAML reads as inside it, each with the secret `S3CR3T`
+    /// or none, in any order: a value (quoted, flow, block, left open), a comment, a
+    /// template action, at any indent.
+    const INSIDE: &[&str] = &[
+        "  K: S3CR3T",
+        "  K: \"S3CR3T\nS3CR3T: x\"",
+        "  K: [S3CR3T,\nS3CR3T: x]",
+        "  K: {a: 'S3CR3T''\nS3CR3T: x'}",
+        "  K: |\n    S3CR3T: x",
+        "  # K: S3CR3T",
+        "# note",
+        "{{- if .Values.on }}",
+        "{{ \"S3CR3T\" }}",
+        "  - S3CR3T",
+        "- S3CR3T",
+        "",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn no_secret_shows_and_every_line_stays(
+            lines in proptest::collection::vec(proptest::sample::select(INSIDE), 0..12),
+            crlf in proptest::bool::ANY,
+        ) {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let text: String = std::iter::once("secrets:")
+                .chain(lines)
+                .chain(["image: S3CR3T-not"])
+                .map(|l| format!("{}{end}", l.replace('\n', end)))
+                .collect();
+            let masked = mask_secret_data("values.yaml", &text);
+            proptest::prop_assert!(!masked.replace("S3CR3T-not", "").contains("S3CR3T"), "{}", masked);
+            // The next key ends the section: hiding is not by hiding everything.
+            let next = format!("\nimage: S3CR3T-not{end}");
+            proptest::prop_assert!(masked.ends_with(&next), "{}", masked);
+            let endings = |t: &str| t.split_inclusive('\n').map(|l| l.ends_with("\r\n")).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(endings(&masked), endings(&text));
+        }
+    }
+
     #[test]
     fn counts_added_and_removed_lines() {
         assert_eq!(counts("a\nb\n", "a\nc\nd\n"), (2, 1));
