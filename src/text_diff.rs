@@ -114,6 +114,13 @@ pub fn mask_secret_data(path: &str, text: &str) -> String {
                         let _ = write!(out, "{head} (hidden)");
                     }
                 }
+                // A manifest written as one flow object (JSON): hidden whole if it may hold one.
+                None if content.starts_with('{')
+                    && sections.iter().any(|s| content.contains(s)) =>
+                {
+                    open = Open::default().after(content);
+                    let _ = write!(out, "{indent}(hidden)");
+                }
                 None => out.push_str(body),
             }
         }
@@ -122,12 +129,15 @@ pub fn mask_secret_data(path: &str, text: &str) -> String {
     out
 }
 
-/// Whether a manifest may hold a Secret: a `kind:` naming one, or computed by a template.
+/// Whether a manifest may hold a Secret: a `kind:` naming one, or computed by a template, or
+/// a flow object (JSON) that names one anywhere.
 fn names_secret(text: &str) -> bool {
     text.lines().any(|line| {
-        key(line.trim_start()).is_some_and(|(_, k, value)| {
-            k == "kind" && (value.contains("Secret") || value.contains("{{"))
-        })
+        let content = line.trim_start();
+        (content.starts_with('{') && content.contains("Secret"))
+            || key(content).is_some_and(|(_, k, value)| {
+                k == "kind" && (value.contains("Secret") || value.contains("{{"))
+            })
     })
 }
 
@@ -358,6 +368,17 @@ mod tests {
         assert_eq!(
             mask_secret_data("templates/a.yaml", list),
             "kind: List\nitems:\n- kind: Secret\n  data:\n    a: (hidden)\n- kind: ConfigMap\n"
+        );
+        // JSON, pretty or on one line, is YAML too.
+        let pretty = "{\n  \"kind\": \"Secret\",\n  \"data\": {\n    \"a\": \"x\"\n  }\n}\n";
+        assert_eq!(
+            mask_secret_data("templates/a.json", pretty),
+            "{\n  \"kind\": \"Secret\",\n  \"data\": (hidden)\n    (hidden)\n  (hidden)\n(hidden)\n"
+        );
+        let line = "{\"kind\": \"Secret\", \"data\": {\"a\": \"x\",\n\"b\": \"y\"}}\n";
+        assert_eq!(
+            mask_secret_data("templates/a.yaml", line),
+            "(hidden)\n(hidden)\n"
         );
         let config = "kind: ConfigMap\ndata:\n  a: x\n";
         assert_eq!(mask_secret_data("templates/a.yaml", config), config);
