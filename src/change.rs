@@ -5,10 +5,8 @@
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
-use std::borrow::Cow;
-
 use crate::report::visible;
-use crate::text_diff::{counts, mask_secret_data, unified};
+use crate::text_diff::{counts, mask_secret_data, secret_sections, unified};
 
 /// What happened to a file, an object (`chartgen review`) or a value between two sides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,14 +95,12 @@ impl FileChange {
     /// its texts and path made visible. Escaped before the diff, a carriage return ends no
     /// line: the diff's lines are those `counts` counts.
     pub fn unified(&self, context: usize, show_secrets: bool) -> String {
-        let shown = |text: &str| {
-            let text = if show_secrets {
-                Cow::Borrowed(text)
-            } else {
-                Cow::Owned(mask_secret_data(&self.path, text))
-            };
-            visible(&text)
+        let sections = if show_secrets {
+            &[][..]
+        } else {
+            secret_sections(&self.path, &[&self.old, &self.new])
         };
+        let shown = |text: &str| visible(&mask_secret_data(sections, text));
         unified(
             &visible(&self.path),
             &shown(&self.old),

@@ -440,7 +440,8 @@ fn value_changes(
         .map(|key| {
             let (before, after) = (old.get(key).cloned(), new.get(key).cloned());
             let status = Status::of(before.is_some(), after.is_some());
-            let hide = !show_secrets && key.starts_with("secrets.");
+            // `secrets` at any depth, as the file diff masks it (`global.secrets.TOKEN`).
+            let hide = !show_secrets && key.split(['.', '[']).any(|part| part == "secrets");
             // An empty value hides nothing: the secret is generated or given at install.
             let mask = |v: Option<Value>| match v {
                 Some(v) if hide && v != Value::String(String::new()) => {
@@ -730,6 +731,22 @@ mod tests {
             compare(&old, &new, true).values[0].new,
             Some(Value::String("b".into()))
         );
+        // `secrets` at any depth, or holding a list or a plain value.
+        for (before, after) in [
+            (
+                "global:\n  secrets:\n    TOKEN: a\n",
+                "global:\n  secrets:\n    TOKEN: b\n",
+            ),
+            ("secrets: a\n", "secrets: b\n"),
+            ("secrets: [{value: a}]\n", "secrets: [{value: b}]\n"),
+        ] {
+            let (old, new) = (
+                files(&[("values.yaml", before)]),
+                files(&[("values.yaml", after)]),
+            );
+            let shown = format!("{:?}", compare(&old, &new, false).values);
+            assert!(!shown.contains("\"b\""), "{after}: {shown}");
+        }
     }
 
     #[test]

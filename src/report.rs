@@ -303,11 +303,14 @@ pub fn visible(text: &str) -> String {
 fn invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{200b}'..='\u{200f}'
+        '\u{061c}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{2029}'
             | '\u{202a}'..='\u{202e}'
             | '\u{2060}'..='\u{2064}'
             | '\u{2066}'..='\u{2069}'
             | '\u{feff}'
+            | '\u{e0000}'..='\u{e007f}'
     )
 }
 
@@ -514,6 +517,10 @@ mod tests {
         assert_eq!(
             visible("a\u{1b}]0;x\u{7}\r\u{202e}b\u{2066}\u{200b}\u{feff}\tc\n"),
             "a\\u{1b}]0;x\\u{7}\\r\\u{202e}b\\u{2066}\\u{200b}\\u{feff}\tc\n"
+        );
+        assert_eq!(
+            visible("v1\u{061c}\u{2028}\u{e0041}"),
+            "v1\\u{61c}\\u{2028}\\u{e0041}"
         );
         assert_eq!(visible("é ü → ✓"), "é ü → ✓");
     }

@@ -32,20 +32,124 @@ fn diff(old: &str, new: &str, context: usize, header: Option<(&str, &str)>) -> S
     diff.to_string()
 }
 
-/// values.yaml's `secrets:` and a Secret's `data:`/`stringData:` with every value replaced by
-/// `(hidden)`: chartgen writes no secret values, but a person may (a hand edit, a hand-written
-/// chart compared with --against). Keys and template actions without literal text stay; any
-/// other line that may belong to a value is hidden. Lines stay lines, one for one, endings
-/// kept, so the diff's line numbers and counts are the file's.
-pub fn mask_secret_data(path: &str, text: &str) -> String {
-    let sections: &[&str] = if path == "values.yaml" {
+/// The sections of the file at `path` whose values are secret, decided once for both sides
+/// of a change (`texts`), so that a side is never masked where the other is shown: a values
+/// file's `secrets:` (values.yaml, ci/prod-values.yaml, values-production.yaml...), a Secret's
+/// `data:`/`stringData:`.
+pub fn secret_sections(path: &str, texts: &[&str]) -> &'static [&'static str] {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+    if yaml && name.contains("values") {
         &["secrets"]
-    } else if path.ends_with("secret.yaml") || path.ends_with("secrets.yaml") || names_secret(text)
+    } else if path.ends_with("secret.yaml")
+        || path.ends_with("secrets.yaml")
+        || texts
+            .iter()
+            .any(|t| documents(&yaml_lines(t)).any(may_be_secret))
     {
         &["data", "stringData"]
     } else {
+        &[]
+    }
+}
+
+/// `text` with every value of its secret `sections` (see `secret_sections`) replaced by
+/// `(hidden)`: chartgen writes no secret values, but a person may (a hand edit, a hand-written
+/// chart compared with --against). Keys and template actions without literal text stay; any
+/// other line that may belong to a value is hidden. Lines stay lines, one for one, endings
+/// kept, so the diff's line numbers and counts are the file's. A text that breaks lines
+/// where YAML does and this reading does not (a lone CR, NEL, U+2028/2029) is hidden whole.
+pub fn mask_secret_data(sections: &[&str], text: &str) -> String {
+    if sections.is_empty() {
         return text.to_string();
+    }
+    if has_other_line_breaks(text) {
+        return hidden(text);
+    }
+    if sections == ["secrets"] {
+        return mask_lines(sections, text);
+    }
+    // A Secret's sections are masked in the documents that are or may be Secrets only: a
+    // ConfigMap beside one keeps its `data:` in sight.
+    documents(text)
+        .map(|document| {
+            if !may_be_secret(document) {
+                document.to_string()
+            } else if is_flow(document) {
+                hidden(document)
+            } else {
+                mask_lines(sections, document)
+            }
+        })
+        .collect()
+}
+
+/// Every line of `text` hidden, endings kept.
+fn hidden(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let ending = &line[line.trim_end_matches(['\n', '\r']).len()..];
+            format!("(hidden){ending}")
+        })
+        .collect()
+}
+
+/// Whether a document is written as a flow object (JSON), whose keys need not start lines.
+fn is_flow(document: &str) -> bool {
+    document.lines().any(|line| flow_start(line.trim_start()))
+}
+
+/// A line that opens a flow mapping, not a template action.
+fn flow_start(content: &str) -> bool {
+    content.starts_with('{') && !content.starts_with("{{")
+}
+
+/// The YAML documents of `text`, each with the `---` line that starts it.
+fn documents(text: &str) -> impl Iterator<Item = &str> {
+    let mut starts: Vec<usize> = text
+        .split_inclusive('\n')
+        .scan(0, |at, line| {
+            let start = *at;
+            *at += line.len();
+            Some((start, line))
+        })
+        .filter(|(_, line)| {
+            line.strip_prefix("---")
+                .is_some_and(|rest| rest.trim().is_empty() || rest.starts_with([' ', '\t']))
+        })
+        .map(|(start, _)| start)
+        .filter(|start| *start > 0)
+        .collect();
+    starts.insert(0, 0);
+    starts.push(text.len());
+    let bounds: Vec<(usize, usize)> = starts.windows(2).map(|w| (w[0], w[1])).collect();
+    bounds.into_iter().map(|(start, end)| &text[start..end])
+}
+
+/// Whether a document is or may be a Secret: a `kind:` that is not plainly another kind's
+/// one word (Secret, a template, an alias, an escape, the value on the next line), or a kind
+/// this reading cannot see (an explicit `? ` key, a flow object naming a kind).
+fn may_be_secret(document: &str) -> bool {
+    let plain_other = |kind: &str| {
+        !kind.is_empty()
+            && kind.chars().all(|c| c.is_ascii_alphanumeric())
+            && !kind.contains("Secret")
     };
+    let mut kinds = document
+        .lines()
+        .filter_map(|line| key(line.trim_start()))
+        .filter(|(_, k, _)| *k == "kind")
+        .map(|(_, _, value)| value.trim().trim_matches(['"', '\'']))
+        .peekable();
+    let unseen = document.lines().any(|line| {
+        let content = line.trim_start();
+        content.starts_with('?')
+    }) || (is_flow(document) && document.contains("kind"));
+    unseen || (kinds.peek().is_some() && !kinds.all(plain_other))
+}
+
+/// `text`'s lines with the values of its `sections` hidden (see `mask_secret_data`).
+fn mask_lines(sections: &[&str], text: &str) -> String {
     let mut section: Option<Section> = None;
     let mut open = Open::default();
     let mut out = String::with_capacity(text.len());
@@ -101,7 +205,7 @@ pub fn mask_secret_data(path: &str, text: &str) -> String {
             }
         } else {
             section = None;
-            match key(content).filter(|(_, k, _)| sections.contains(k)) {
+            match section_key(content, sections) {
                 Some((column, _, value)) => {
                     let inline = value.trim();
                     section = Some(Section::new(indent.len() + column, inline));
@@ -129,16 +233,29 @@ pub fn mask_secret_data(path: &str, text: &str) -> String {
     out
 }
 
-/// Whether a manifest may hold a Secret: a `kind:` naming one, or computed by a template, or
-/// a flow object (JSON) that names one anywhere.
-fn names_secret(text: &str) -> bool {
-    text.lines().any(|line| {
-        let content = line.trim_start();
-        (content.starts_with('{') && content.contains("Secret"))
-            || key(content).is_some_and(|(_, k, value)| {
-                k == "kind" && (value.contains("Secret") || value.contains("{{"))
-            })
-    })
+/// `text` with every line break YAML reads written as `\n`.
+fn yaml_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    if !has_other_line_breaks(text) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => out.push(c),
+            '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push('\n'),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+/// Whether YAML would break a line of `text` where `split_inclusive('\n')` does not.
+fn has_other_line_breaks(text: &str) -> bool {
+    let lone_cr = text
+        .char_indices()
+        .any(|(i, c)| c == '\r' && !text[i + 1..].starts_with('\n'));
+    lone_cr || text.contains(['\u{85}', '\u{2028}', '\u{2029}'])
 }
 
 /// The key a line of a block mapping opens, unquoted, with its column in the line (after any
@@ -173,13 +290,39 @@ fn key(content: &str) -> Option<(usize, &str, &str)> {
     (value.is_empty() || value.starts_with([' ', '\t'])).then_some((column, key, value))
 }
 
-/// A template action alone on its line that holds no literal text (a string, a comment):
-/// `{{- if .Values.x }}`, `{{- end }}`. It shows a diff's structure, and cannot be a value.
+/// The key of a line that opens, or may open, one of `sections`, with its column and the
+/// text after its colon: the section's name, or a key this reading cannot spell out (one
+/// written by a template action, a quoted key with escapes, an explicit `? ` key).
+fn section_key<'a>(content: &'a str, sections: &[&str]) -> Option<(usize, &'a str, &'a str)> {
+    if let Some((column, k, value)) = key(content) {
+        return (sections.contains(&k) || k.contains('\\')).then_some((column, k, value));
+    }
+    if let Some(rest) = content.strip_prefix('?') {
+        return Some((
+            0,
+            "?",
+            rest.trim_start().split_once(':').map_or("", |(_, v)| v),
+        ));
+    }
+    let action = content.strip_prefix("{{")?;
+    let (_, value) = action.split_once("}}:")?;
+    Some((0, "{{", value))
+}
+
+/// A template action alone on its line that holds no literal (a string, a number, a
+/// comment): `{{- if .Values.x }}`, `{{- end }}`. It shows a diff's structure, and cannot be a
+/// value.
 fn kept_template(content: &str) -> bool {
+    // A digit that starts a word is a number; in a name (`.Values.s3`), it follows a letter.
+    let number = content.char_indices().any(|(i, c)| {
+        c.is_ascii_digit()
+            && !content[..i].ends_with(|p: char| p.is_alphanumeric() || "._$".contains(p))
+    });
     content.starts_with("{{")
         && content.find("}}") == Some(content.len() - 2)
         && !content.contains(['"', '\'', '`'])
         && !content.contains("/*")
+        && !number
 }
 
 /// A `data:`/`stringData:`/`secrets:` section: where its key stands, where its own keys do.
@@ -200,8 +343,10 @@ impl Section {
     /// next one of the mapping holding the section), ends a sequence entry holding it, or
     /// ends the document: comments, template actions and stray text do not.
     fn ended_by(&self, indent: usize, content: &str) -> bool {
+        // A list may start at its key's own column (`secrets:` then `- name: A`).
+        let entry_of_this = indent == self.column && content.starts_with('-');
         indent <= self.column
-            && (key(content).is_some()
+            && ((key(content).is_some() && !entry_of_this)
                 || (indent < self.column && (content.starts_with("- ") || content == "-"))
                 || ["---", "..."].contains(&content)
                 || content.starts_with("--- "))
@@ -297,6 +442,11 @@ pub fn counts(old: &str, new: &str) -> (usize, usize) {
 mod tests {
     use super::*;
 
+    /// `text` masked as the file at `path`, on its own.
+    fn masked(path: &str, text: &str) -> String {
+        mask_secret_data(secret_sections(path, &[text]), text)
+    }
+
     #[test]
     fn unified_diffs_name_both_sides() {
         let d = unified("values.yaml", "a: 1\nb: 2\n", "a: 1\nb: 3\n", 3);
@@ -313,19 +463,81 @@ mod tests {
         let values =
             "replicaCount: 1\nsecrets:\n  A: \"x\"\n\n  B: |\n    line\n  # c: note\nimage: {}\n";
         assert_eq!(
-            mask_secret_data("values.yaml", values),
+            masked("values.yaml", values),
             "replicaCount: 1\nsecrets:\n  A: (hidden)\n\n  B: (hidden)\n    (hidden)\n  # c: (hidden)\nimage: {}\n"
         );
         assert_eq!(
-            mask_secret_data("values.yaml", "secrets: {A: x}\nsecrets: # none\n"),
+            masked("values.yaml", "secrets: {A: x}\nsecrets: # none\n"),
             "secrets: (hidden)\nsecrets: # none\n"
         );
         let secret = "kind: Secret\ndata:\n  {{- range .x }}\n  k: djE=\n";
         assert_eq!(
-            mask_secret_data("templates/s.yaml", secret),
+            masked("templates/s.yaml", secret),
             "kind: Secret\ndata:\n  {{- range .x }}\n  k: (hidden)\n"
         );
-        assert_eq!(mask_secret_data("Chart.yaml", "data: x\n"), "data: x\n");
+        assert_eq!(masked("Chart.yaml", "data: x\n"), "data: x\n");
+    }
+
+    /// Ways of writing a Secret that YAML reads as one, each with the value `SECRET`.
+    #[test]
+    fn a_secret_written_any_way_yaml_reads_it_is_hidden() {
+        let secrets = [
+            ("templates/a.yaml", "kind: Secret\rdata:\r  a: SECRET\r"),
+            (
+                "templates/a.yaml",
+                "kind: Secret\u{85}data:\u{85}  a: SECRET\n",
+            ),
+            ("templates/a.yaml", "kind:\n  Secret\ndata:\n  a: SECRET\n"),
+            ("templates/a.yaml", "kind: *k\ndata:\n  a: SECRET\n"),
+            ("templates/a.yaml", "? kind\n: Secret\ndata:\n  a: SECRET\n"),
+            (
+                "templates/a.yaml",
+                "kind: Secret\n{{ \"data\" }}:\n  a: SECRET\n",
+            ),
+            (
+                "templates/a.yaml",
+                "kind: Secret\n\"d\\x61ta\":\n  a: SECRET\n",
+            ),
+            (
+                "templates/a.yaml",
+                "kind: Secret\n? stringData\n: {a: SECRET}\n",
+            ),
+            (
+                "templates/a.yaml",
+                "kind: Secret\ndata:\n  a: {{ 42 | b64enc }}SECRET\n",
+            ),
+            (
+                "templates/a.yaml",
+                "kind: Secret\ndata:\n  {{ 90210 | b64enc }}\n",
+            ),
+            (
+                "templates/a.json",
+                "{\n  \"kind\": \"Secret\", \"data\": {\n    \"a\": \"SECRET\"\n  }\n}\n",
+            ),
+            ("ci/prod-values.yaml", "secrets:\n  A: SECRET\n"),
+            (
+                "values.yaml",
+                "secrets:\n- name: A\n  value: SECRET\nimage: {}\n",
+            ),
+        ];
+        for (path, text) in secrets {
+            let shown = masked(path, text);
+            assert!(
+                !shown.contains("SECRET") && !shown.contains("90210"),
+                "{path}: {text:?} -> {shown:?}"
+            );
+            assert_eq!(
+                shown.lines().count(),
+                text.lines().count(),
+                "{text:?} -> {shown:?}"
+            );
+        }
+        // Beside a Secret, a ConfigMap's data stays in sight.
+        let both = "kind: ConfigMap\ndata:\n  a: shown\n---\nkind: Secret\ndata:\n  b: SECRET\n";
+        assert_eq!(
+            masked("templates/a.yaml", both),
+            "kind: ConfigMap\ndata:\n  a: shown\n---\nkind: Secret\ndata:\n  b: (hidden)\n"
+        );
     }
 
     #[test]
@@ -334,20 +546,20 @@ mod tests {
         // them stay hidden.
         let secret = "kind: Secret\ndata:\n{{- if .Values.on }}\n  a: djE=\n{{- end }}\n# b: old\n  c: djI=\ntype: Opaque\n";
         assert_eq!(
-            mask_secret_data("templates/s.yaml", secret),
+            masked("templates/s.yaml", secret),
             "kind: Secret\ndata:\n{{- if .Values.on }}\n  a: (hidden)\n{{- end }}\n# b: (hidden)\n  c: (hidden)\ntype: Opaque\n"
         );
         // A comment is the section's unless it stands above the key that ends it.
         let values =
             "secrets:\n# set by ops\n  KEY: \"v\"\n\n# a: b\n  # c\n\n# The image.\nimage: {}\n";
         assert_eq!(
-            mask_secret_data("values.yaml", values),
+            masked("values.yaml", values),
             "secrets:\n(hidden)\n  KEY: (hidden)\n\n# a: b\n  (hidden)\n\n# The image.\nimage: {}\n"
         );
         // A template action with literal text may be a value; one without shows structure.
         let literal = "kind: Secret\nstringData:\n  {{- $p := \"pw\" }}\n  {{ $k }}: {{ $v }}\n";
         assert_eq!(
-            mask_secret_data("templates/s.yaml", literal),
+            masked("templates/s.yaml", literal),
             "kind: Secret\nstringData:\n  {{- $p : (hidden)\n  {{ $k }}: (hidden)\n"
         );
     }
@@ -361,27 +573,21 @@ mod tests {
             "kind: {{ .Values.kind }}",
         ] {
             let text = format!("{kind}\ndata:\n  a: x\n");
-            let masked = mask_secret_data("templates/a.yaml", &text);
+            let masked = masked("templates/a.yaml", &text);
             assert!(masked.ends_with("data:\n  a: (hidden)\n"), "{masked}");
         }
         let list = "kind: List\nitems:\n- kind: Secret\n  data:\n    a: x\n- kind: ConfigMap\n";
         assert_eq!(
-            mask_secret_data("templates/a.yaml", list),
+            masked("templates/a.yaml", list),
             "kind: List\nitems:\n- kind: Secret\n  data:\n    a: (hidden)\n- kind: ConfigMap\n"
         );
         // JSON, pretty or on one line, is YAML too.
         let pretty = "{\n  \"kind\": \"Secret\",\n  \"data\": {\n    \"a\": \"x\"\n  }\n}\n";
-        assert_eq!(
-            mask_secret_data("templates/a.json", pretty),
-            "{\n  \"kind\": \"Secret\",\n  \"data\": (hidden)\n    (hidden)\n  (hidden)\n(hidden)\n"
-        );
+        assert_eq!(masked("templates/a.json", pretty), "(hidden)\n".repeat(6));
         let line = "{\"kind\": \"Secret\", \"data\": {\"a\": \"x\",\n\"b\": \"y\"}}\n";
-        assert_eq!(
-            mask_secret_data("templates/a.yaml", line),
-            "(hidden)\n(hidden)\n"
-        );
+        assert_eq!(masked("templates/a.yaml", line), "(hidden)\n(hidden)\n");
         let config = "kind: ConfigMap\ndata:\n  a: x\n";
-        assert_eq!(mask_secret_data("templates/a.yaml", config), config);
+        assert_eq!(masked("templates/a.yaml", config), config);
     }
 
     #[test]
@@ -389,7 +595,7 @@ mod tests {
         // YAML reads each as one value: the second line is not a key.
         for open in ["\"abc", "'it''s", "[abc,", "{", "{a: \"}\","] {
             let text = format!("secrets:\n  A: {open}\nB: x\n  C: y\"]}}'\nimage: {{}}\n");
-            let masked = mask_secret_data("values.yaml", &text);
+            let masked = masked("values.yaml", &text);
             assert!(
                 masked.starts_with("secrets:\n  A: (hidden)\n(hidden)\n"),
                 "{open}: {masked}"
@@ -397,12 +603,12 @@ mod tests {
         }
         let flow = "secrets: {A: x,\nB: y}\nimage: {}\n";
         assert_eq!(
-            mask_secret_data("values.yaml", flow),
+            masked("values.yaml", flow),
             "secrets: (hidden)\n(hidden)\nimage: {}\n"
         );
         // A value on the section's line has no keys below it: each line is a value's.
         assert_eq!(
-            mask_secret_data("values.yaml", "secrets: |\n  A: x\n"),
+            masked("values.yaml", "secrets: |\n  A: x\n"),
             "secrets: (hidden)\n  (hidden)\n"
         );
     }
@@ -410,7 +616,7 @@ mod tests {
     #[test]
     fn masking_keeps_every_line_and_its_ending() {
         assert_eq!(
-            mask_secret_data("values.yaml", "secrets:\r\n  A: x\r\n  B: y"),
+            masked("values.yaml", "secrets:\r\n  A: x\r\n  B: y"),
             "secrets:\r\n  A: (hidden)\r\n  B: (hidden)"
         );
     }
@@ -445,7 +651,7 @@ mod tests {
                 .chain(["image: S3CR3T-not"])
                 .map(|l| format!("{}{end}", l.replace('\n', end)))
                 .collect();
-            let masked = mask_secret_data("values.yaml", &text);
+            let masked = masked("values.yaml", &text);
             proptest::prop_assert!(!masked.replace("S3CR3T-not", "").contains("S3CR3T"), "{}", masked);
             // The next key ends the section: hiding is not by hiding everything.
             let next = format!("\nimage: S3CR3T-not{end}");
