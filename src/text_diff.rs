@@ -45,7 +45,7 @@ pub fn secret_sections(path: &str, texts: &[&str]) -> &'static [&'static str] {
         || path.ends_with("secrets.yaml")
         || texts
             .iter()
-            .any(|t| documents(&yaml_lines(t)).any(may_be_secret))
+            .any(|t| documents(&yaml_lines(t)).into_iter().any(may_be_secret))
     {
         &["data", "stringData"]
     } else {
@@ -72,6 +72,7 @@ pub fn mask_secret_data(sections: &[&str], text: &str) -> String {
     // A Secret's sections are masked in the documents that are or may be Secrets only: a
     // ConfigMap beside one keeps its `data:` in sight.
     documents(text)
+        .into_iter()
         .map(|document| {
             if !may_be_secret(document) {
                 document.to_string()
@@ -105,25 +106,21 @@ fn flow_start(content: &str) -> bool {
 }
 
 /// The YAML documents of `text`, each with the `---` line that starts it.
-fn documents(text: &str) -> impl Iterator<Item = &str> {
-    let mut starts: Vec<usize> = text
-        .split_inclusive('\n')
-        .scan(0, |at, line| {
-            let start = *at;
-            *at += line.len();
-            Some((start, line))
-        })
-        .filter(|(_, line)| {
-            line.strip_prefix("---")
-                .is_some_and(|rest| rest.trim().is_empty() || rest.starts_with([' ', '\t']))
-        })
-        .map(|(start, _)| start)
-        .filter(|start| *start > 0)
-        .collect();
-    starts.insert(0, 0);
-    starts.push(text.len());
-    let bounds: Vec<(usize, usize)> = starts.windows(2).map(|w| (w[0], w[1])).collect();
-    bounds.into_iter().map(|(start, end)| &text[start..end])
+fn documents(text: &str) -> Vec<&str> {
+    let mut documents = Vec::new();
+    let (mut start, mut at) = (0, 0);
+    for line in text.split_inclusive('\n') {
+        let separator = line
+            .strip_prefix("---")
+            .is_some_and(|rest| rest.trim().is_empty() || rest.starts_with([' ', '\t']));
+        if separator && at > 0 {
+            documents.push(&text[start..at]);
+            start = at;
+        }
+        at += line.len();
+    }
+    documents.push(&text[start..]);
+    documents
 }
 
 /// Whether a document is or may be a Secret: a `kind:` that is not plainly another kind's
@@ -135,17 +132,17 @@ fn may_be_secret(document: &str) -> bool {
             && kind.chars().all(|c| c.is_ascii_alphanumeric())
             && !kind.contains("Secret")
     };
-    let mut kinds = document
+    let kinds: Vec<&str> = document
         .lines()
         .filter_map(|line| key(line.trim_start()))
         .filter(|(_, k, _)| *k == "kind")
         .map(|(_, _, value)| value.trim().trim_matches(['"', '\'']))
-        .peekable();
-    let unseen = document.lines().any(|line| {
-        let content = line.trim_start();
-        content.starts_with('?')
-    }) || (is_flow(document) && document.contains("kind"));
-    unseen || (kinds.peek().is_some() && !kinds.all(plain_other))
+        .collect();
+    let unseen = document
+        .lines()
+        .any(|line| line.trim_start().starts_with('?'))
+        || (is_flow(document) && document.contains("kind"));
+    unseen || !kinds.iter().all(|kind| plain_other(kind))
 }
 
 /// `text`'s lines with the values of its `sections` hidden (see `mask_secret_data`).
