@@ -108,6 +108,25 @@ fn shop_manifest(size: &str) -> String {
     )
 }
 
+/// scripts/pr-review.sh run in `repo` against branch `base`, with `helm` the script `helm`
+/// and the chartgen under test on its PATH.
+fn pr_review(repo: &Project, helm: &str) -> Output {
+    let stubs = Project::new().file("helm", helm);
+    let made = Command::new("chmod")
+        .arg("+x")
+        .arg(stubs.path().join("helm"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    Command::new("bash")
+        .arg(root().join("scripts/pr-review.sh"))
+        .arg("base")
+        .current_dir(repo.path())
+        .env("PATH", path_with(&[stubs.path(), chartgen_dir()]))
+        .output()
+        .expect("bash runs")
+}
+
 #[test]
 fn pr_review_comments_on_each_changed_spec_and_chart() {
     // What the stub helm prints for the chart `shop`.
@@ -128,25 +147,12 @@ fn pr_review_comments_on_each_changed_spec_and_chart() {
     repo.write("docs/notes.md", "more notes\n");
     commit_all(repo.path(), "change");
 
-    let stubs = Project::new().file(
-        "helm",
+    let out = pr_review(
+        &repo,
         "#!/bin/sh\n# helm template RELEASE CHART: the chart's rendered.yaml, if any\n\
          [ \"$1\" = template ] || exit 64\n\
          if [ -f \"$3/rendered.yaml\" ]; then cat \"$3/rendered.yaml\"; fi\n",
     );
-    let made = Command::new("chmod")
-        .arg("+x")
-        .arg(stubs.path().join("helm"))
-        .status()
-        .unwrap();
-    assert!(made.success());
-    let out = Command::new("bash")
-        .arg(root().join("scripts/pr-review.sh"))
-        .arg("base")
-        .current_dir(repo.path())
-        .env("PATH", path_with(&[stubs.path(), chartgen_dir()]))
-        .output()
-        .expect("bash runs");
     let comment = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{comment}{}", stderr(&out));
     assert_eq!(stderr(&out), "");
@@ -205,23 +211,10 @@ fn pr_review_quotes_folder_names_and_errors_in_fences_they_cannot_close() {
     git_ok(repo.path(), &["branch", "base"]);
     repo.write(&format!("{chart}/values.yaml"), "a: 1\n");
     commit_all(repo.path(), "change");
-    let stubs = Project::new().file(
-        "helm",
+    let out = pr_review(
+        &repo,
         "#!/bin/sh\nprintf 'Error: ```\\n**pwn**\\n' >&2\nexit 1\n",
     );
-    let made = Command::new("chmod")
-        .arg("+x")
-        .arg(stubs.path().join("helm"))
-        .status()
-        .unwrap();
-    assert!(made.success());
-    let out = Command::new("bash")
-        .arg(root().join("scripts/pr-review.sh"))
-        .arg("base")
-        .current_dir(repo.path())
-        .env("PATH", path_with(&[stubs.path(), chartgen_dir()]))
-        .output()
-        .expect("bash runs");
     let comment = stdout(&out);
     assert_eq!(out.status.code(), Some(2), "{comment}{}", stderr(&out));
     let heading = comment.split_once("\n\n").expect(&comment).1;
